@@ -1,0 +1,7 @@
+import { defineMessages } from '../i18n/define.ts'
+
+export default defineMessages({
+  es: { title: '' },
+  pt: { title: '' },
+  en: { title: '' },
+})

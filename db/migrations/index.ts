@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely'
+import * as initial from './20261204_000000_initial.ts'
+
+/**
+ * Every migration, in order. Listed by hand rather than read from the folder
+ * so that tsx, Vitest and bundlers all load them the same way.
+ */
+export const migrations: Record<string, Migration> = {
+  '20261204_000000_initial': initial,
+}

@@ -1,0 +1,74 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { existsSync, readdirSync, statSync } from 'node:fs'
+import path from 'node:path'
+import { ensureDatabase, migrateToLatest } from '#db/migrate.ts'
+import { seedDemo } from '#db/seed/demo.ts'
+import { closeDb, db } from '#server/db.ts'
+import { checkPostgres, checkRedis, fail, loadConfig } from './lib/preflight.ts'
+
+/**
+ * `npm start`: check PostgreSQL and Redis, create and migrate the database,
+ * seed what is missing in demo mode, build when the build is missing or
+ * stale, then run the production build: the web server and one worker.
+ */
+process.env.NODE_ENV = 'production'
+const config = loadConfig()
+await checkPostgres(config)
+await checkRedis(config)
+
+if (await ensureDatabase(config.DATABASE_URL)) console.log(`Created database ${new URL(config.DATABASE_URL).pathname.slice(1)}.`)
+try {
+  await migrateToLatest(db)
+} catch (error) {
+  fail((error as Error).message)
+}
+
+let demoSignIn: string | undefined
+if (config.DEMO) {
+  const report = await seedDemo(db)
+  if (report.created.length) console.log(`Demo data added: ${report.created.join(', ')}.`)
+  demoSignIn = report.signIn
+}
+await closeDb()
+
+const BUILD_INPUTS = ['app', 'remix.config.js', 'package-lock.json', 'tsconfig.json']
+function newestMtime(target: string): number {
+  if (!existsSync(target)) return 0
+  const stat = statSync(target)
+  if (!stat.isDirectory()) return stat.mtimeMs
+  return Math.max(0, ...readdirSync(target).map((entry) => newestMtime(path.join(target, entry))))
+}
+const builtAt = existsSync('build/index.js') && existsSync('public/build') ? statSync('build/index.js').mtimeMs : 0
+if (builtAt < Math.max(...BUILD_INPUTS.map(newestMtime))) {
+  console.log(builtAt ? 'The build is stale; rebuilding…' : 'Building the app…')
+  const result = spawnSync('npx', ['remix', 'build'], { stdio: 'inherit' })
+  if (result.status !== 0) fail('The build failed (see above).')
+}
+
+const children: ChildProcess[] = []
+function run(name: string, script: string) {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } })
+  child.on('exit', (code, signal) => {
+    if (!stopping) {
+      console.error(`The ${name} stopped (${signal ?? `exit ${code}`}); stopping Ruta.`)
+      stop('SIGTERM', code ?? 1)
+    }
+  })
+  children.push(child)
+}
+
+let stopping = false
+function stop(signal: NodeJS.Signals, code = 0) {
+  stopping = true
+  for (const child of children) if (child.exitCode === null) child.kill(signal)
+  let remaining = children.filter((c) => c.exitCode === null).length
+  if (!remaining) process.exit(code)
+  for (const child of children) child.once('exit', () => --remaining === 0 && process.exit(code))
+}
+process.on('SIGTERM', () => stop('SIGTERM'))
+process.on('SIGINT', () => stop('SIGTERM'))
+
+run('web server', 'server/main.ts')
+if (existsSync('jobs/worker.ts')) run('worker', 'jobs/worker.ts')
+console.log(`\nRuta is starting at ${config.APP_URL}`)
+if (demoSignIn) console.log(demoSignIn)

@@ -1,4 +1,5 @@
 import { migrateToLatest } from '#db/migrate.ts'
+import { ensureBuild } from './build.ts'
 import { TEMPLATE_DB, adminQuery, kyselyFor } from './test-db.ts'
 
 /**
@@ -7,6 +8,8 @@ import { TEMPLATE_DB, adminQuery, kyselyFor } from './test-db.ts'
  * other's rows.
  */
 export default async function setup() {
+  // Once per run, before any file: HTTP and browser tests serve the real build.
+  ensureBuild()
   await adminQuery(`DROP DATABASE IF EXISTS ${TEMPLATE_DB} WITH (FORCE)`)
   await adminQuery(`CREATE DATABASE ${TEMPLATE_DB}`)
   const db = kyselyFor(TEMPLATE_DB)

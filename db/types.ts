@@ -102,6 +102,7 @@ export interface MembershipTable {
   deactivated_at: NullableTimestamp
   created_at: Timestamp
   updated_at: Timestamp
+  last_digest_at: NullableTimestamp
 }
 
 export interface InvitationTable {
@@ -260,6 +261,35 @@ export interface EmailLogTable {
   attempts: Defaulted<number>
   created_at: Timestamp
   sent_at: NullableTimestamp
+  category: string | null
+  occasion: string | null
+  subject_id: string | null
+  payload: ColumnType<unknown, string | null | undefined, string | null>
+  has_attachments: Defaulted<boolean>
+  batch_id: string | null
+  batch_position: number | null
+  leased_until: NullableTimestamp
+}
+
+export type NotificationCategory = 'reminders' | 'status' | 'mentions' | 'submissions' | 'escalations' | 'digest'
+export type NotificationMode = 'immediate' | 'digest' | 'off'
+
+export interface NotificationPreferenceTable {
+  user_id: string
+  category: NotificationCategory
+  mode: NotificationMode
+  updated_at: Timestamp
+}
+
+export interface EmailBatchTable {
+  id: Generated<string>
+  status: Defaulted<'pending' | 'sent' | 'failed'>
+  size: number
+  attempts: Defaulted<number>
+  leased_until: NullableTimestamp
+  last_error: string | null
+  created_at: Timestamp
+  sent_at: NullableTimestamp
 }
 
 export interface LocalMailTable {
@@ -298,6 +328,8 @@ export interface DB {
   outbox: OutboxTable
   email_log: EmailLogTable
   local_mail: LocalMailTable
+  notification_preference: NotificationPreferenceTable
+  email_batch: EmailBatchTable
 }
 
 export type Workspace = Selectable<WorkspaceTable>

@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely'
 import * as initial from './20261204_000000_initial.ts'
+import * as followUp from './20261204_160000_follow_up.ts'
 
 /**
  * Every migration, in order. Listed by hand rather than read from the folder
@@ -7,4 +8,5 @@ import * as initial from './20261204_000000_initial.ts'
  */
 export const migrations: Record<string, Migration> = {
   '20261204_000000_initial': initial,
+  '20261204_160000_follow_up': followUp,
 }

@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import { db } from './db.ts'
-import { redis } from './redis.ts'
+import { redis, whenReady } from './redis.ts'
 
 export interface Health {
   status: 'ok' | 'degraded' | 'down'
@@ -21,7 +21,7 @@ async function within<T>(ms: number, promise: Promise<T>): Promise<T> {
 export async function checkHealth(): Promise<Health> {
   const [dbOk, redisOk] = await Promise.all([
     within(2000, sql`SELECT 1`.execute(db)).then(() => true, () => false),
-    within(1000, redis().ping()).then(() => true, () => false),
+    within(1000, whenReady(redis(), 1000).then(() => redis().ping())).then(() => true, () => false),
   ])
   const status = !dbOk ? 'down' : redisOk ? 'ok' : 'degraded'
   return { status, db: dbOk ? 'ok' : 'down', redis: redisOk ? 'ok' : 'down' }

@@ -33,3 +33,22 @@ export async function closeRedis() {
     client.disconnect()
   }
 }
+
+/**
+ * Waits for the connection to be ready (at most `ms`): with the offline
+ * queue off, a command sent while still connecting fails at once.
+ */
+export async function whenReady(client: Redis, ms = 1000): Promise<void> {
+  if (client.status === 'ready') return
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      client.off('ready', onReady)
+      reject(new Error(`Redis not ready (${client.status})`))
+    }, ms)
+    const onReady = () => {
+      clearTimeout(timer)
+      resolve()
+    }
+    client.once('ready', onReady)
+  })
+}

@@ -1,3 +1,6 @@
-import { router } from '../trpc.ts'
+import { getPlanTree, ZGetPlanTree } from '#server/services/plan/get-plan-tree.ts'
+import { authedProcedure, router } from '../trpc.ts'
 
-export const planRouter = router({})
+export const planRouter = router({
+  tree: authedProcedure.input(ZGetPlanTree).query(({ ctx, input }) => getPlanTree(ctx.actor, input)),
+})

@@ -1,0 +1,63 @@
+import { z } from 'zod'
+import type { NodeKind } from '#db/types.ts'
+import { authorize, type Actor } from '#server/authz.ts'
+import { db } from '#server/db.ts'
+import { findCurrentPlan, listPlanNodesWithProgress } from '#server/repositories/plan.ts'
+
+export const ZGetPlanTree = z.object({ workspaceId: z.uuid({ message: 'must be a workspace id (UUID)' }) })
+export type TGetPlanTree = z.infer<typeof ZGetPlanTree>
+
+export interface TPlanProgress {
+  total: number
+  completed: number
+  overdue: number
+}
+
+export interface TPlanTreeNode {
+  id: string
+  kind: NodeKind
+  code: string
+  title: string
+  progress: TPlanProgress
+  children: TPlanTreeNode[]
+}
+
+export interface TPlanTree {
+  /** null when the workspace has no plan yet. */
+  planId: string | null
+  title: string | null
+  nodes: TPlanTreeNode[]
+}
+
+/**
+ * The workspace's current plan as a tree, each node with the progress of
+ * its subtree. Any member may read it; to anyone else the workspace does
+ * not exist (NOT_FOUND).
+ */
+export async function getPlanTree(actor: Actor, input: TGetPlanTree, options: { asOf?: Date } = {}): Promise<TPlanTree> {
+  authorize(actor, 'read:workspace', input.workspaceId)
+  const plan = await findCurrentPlan(db, input.workspaceId)
+  if (!plan) return { planId: null, title: null, nodes: [] }
+  const rows = await listPlanNodesWithProgress(db, plan.id, options.asOf)
+
+  const byId = new Map<string, TPlanTreeNode>()
+  for (const row of rows) {
+    byId.set(row.id, {
+      id: row.id,
+      kind: row.kind,
+      code: row.code,
+      title: row.title,
+      progress: { total: row.total, completed: row.completed, overdue: row.overdue },
+      children: [],
+    })
+  }
+  const roots: TPlanTreeNode[] = []
+  // Rows come ordered by position, so children keep their order.
+  for (const row of rows) {
+    const node = byId.get(row.id) as TPlanTreeNode
+    const parent = row.parentId ? byId.get(row.parentId) : undefined
+    if (parent) parent.children.push(node)
+    else if (!row.parentId) roots.push(node)
+  }
+  return { planId: plan.id, title: plan.title, nodes: roots }
+}

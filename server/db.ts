@@ -1,4 +1,5 @@
-import { Kysely, PostgresDialect } from 'kysely'
+import { appendFileSync } from 'node:fs'
+import { Kysely, PostgresDialect, type LogEvent } from 'kysely'
 import pg from 'pg'
 import type { DB } from '#db/types.ts'
 import { env } from './env.ts'
@@ -12,11 +13,39 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value))
 
 export type Database = Kysely<DB>
 
+export interface QueryRecord {
+  sql: string
+  parameters: readonly unknown[]
+  durationMs: number
+}
+
+// Query log for the benchmark and the query-count tests (N+1 checks). Empty
+// in normal operation, so it costs one Set size check per statement.
+const queryListeners = new Set<(query: QueryRecord) => void>()
+
+/** Calls `listener` after every statement of every pool in this process; returns the unsubscribe function. */
+export function onQuery(listener: (query: QueryRecord) => void): () => void {
+  queryListeners.add(listener)
+  return () => queryListeners.delete(listener)
+}
+
+// BENCH_CAPTURE_SQL=<file>: the benchmark's capture mode appends each statement as a JSON line.
+if (process.env.BENCH_CAPTURE_SQL) {
+  const file = process.env.BENCH_CAPTURE_SQL
+  onQuery((query) => appendFileSync(file, `${JSON.stringify(query)}\n`))
+}
+
+function logQuery(event: LogEvent) {
+  if (!queryListeners.size) return
+  const record: QueryRecord = { sql: event.query.sql, parameters: event.query.parameters, durationMs: event.queryDurationMillis }
+  for (const listener of queryListeners) listener(record)
+}
+
 export function createDb(connectionString: string, max = 10): Database {
   const pool = new pg.Pool({ connectionString, max, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30_000 })
   // An idle client losing its connection must not crash the process.
   pool.on('error', (error) => console.error('[db] idle client error:', error.message))
-  return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
+  return new Kysely<DB>({ dialect: new PostgresDialect({ pool }), log: logQuery })
 }
 
 /** The process's database handle, created on first use. */

@@ -1,4 +1,8 @@
 import type { Actor } from '../authz.ts'
+import { db } from '../db.ts'
+import { loadActor } from '../repositories/actors.ts'
+import { verifyApiToken } from './api-token.ts'
+import { blankSessionCookie, invalidateSession, readSessionToken, sessionCookieName, validateSessionToken } from './session.ts'
 
 export interface RequestCredentials {
   cookie: string | undefined
@@ -17,10 +21,52 @@ export interface Authentication {
   invalidToken: boolean
 }
 
+const ANONYMOUS: Authentication = { actor: null, setCookies: [], viaToken: false, invalidToken: false }
+
+/** Whether an actor may use Ruta at all: an admin, or a member of some workspace with an active membership. */
+export function maySignIn(actor: Actor): boolean {
+  return actor.isAdmin || actor.memberships.length > 0
+}
+
 /**
  * Resolves the caller of one request from the session cookie or a Bearer
- * token. Implemented by the session module (server/auth/session.ts).
+ * token. A request that presents a Bearer token is judged by the token
+ * alone, never by a cookie it might also carry (Bearer requests are exempt
+ * from the Origin rule, so a cookie must not ride along on them).
  */
-export async function authenticate(_credentials: RequestCredentials): Promise<Authentication> {
-  return { actor: null, setCookies: [], viaToken: false, invalidToken: false }
+export async function authenticate(credentials: RequestCredentials): Promise<Authentication> {
+  const authorization = credentials.authorization?.trim()
+  if (authorization && /^Bearer(\s|$)/i.test(authorization)) {
+    return authenticateBearer(authorization.replace(/^Bearer\s*/i, '').trim())
+  }
+  return authenticateCookie(credentials.cookie)
+}
+
+async function authenticateBearer(token: string): Promise<Authentication> {
+  const invalid: Authentication = { actor: null, setCookies: [], viaToken: false, invalidToken: true }
+  const verified = await verifyApiToken(token)
+  if (!verified) return invalid
+  const actor = await loadActor(db, verified.userId, 'token')
+  if (!actor || !maySignIn(actor)) return invalid
+  return { actor, setCookies: [], viaToken: true, invalidToken: false }
+}
+
+async function authenticateCookie(cookieHeader: string | undefined): Promise<Authentication> {
+  // A cookie of the right name but the wrong shape is cleared too.
+  const token = readSessionToken(cookieHeader)
+  if (!token) return hasSessionCookie(cookieHeader) ? { ...ANONYMOUS, setCookies: [blankSessionCookie()] } : ANONYMOUS
+  const validated = await validateSessionToken(token)
+  if (!validated) return { ...ANONYMOUS, setCookies: [blankSessionCookie()] }
+  const actor = await loadActor(db, validated.session.userId, 'session')
+  if (!actor || !maySignIn(actor)) {
+    await invalidateSession(validated.session.id)
+    return { ...ANONYMOUS, setCookies: [blankSessionCookie()] }
+  }
+  actor.sessionId = validated.session.id
+  return { actor, setCookies: validated.cookie ? [validated.cookie] : [], viaToken: false, invalidToken: false }
+}
+
+function hasSessionCookie(cookieHeader: string | undefined): boolean {
+  const prefix = `${sessionCookieName()}=`
+  return !!cookieHeader && cookieHeader.split(/;\s*/).some((part) => part.startsWith(prefix) && part.length > prefix.length)
 }

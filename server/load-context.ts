@@ -8,6 +8,8 @@ export interface RutaLoadContext {
   /** The signed-in caller, or null. Resolved once per request by the server. */
   actor: Actor | null
   locale: AppLocale
+  /** The client's address (Express `req.ip`, proxies on loopback trusted), for sign-in throttling and logs. */
+  clientIp?: string | null
 }
 
 declare module '@remix-run/node' {

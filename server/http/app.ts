@@ -91,7 +91,7 @@ export function createApp({ build, mode }: AppOptions) {
     getLoadContext: async (req, res): Promise<AppLoadContext> => {
       const auth = await authOf(req, res)
       const locale = await detectLocale(fetchRequestOf(req), auth.actor?.locale)
-      return { requestId: res.locals.requestId, cspNonce: res.locals.cspNonce, actor: auth.actor, locale }
+      return { requestId: res.locals.requestId, cspNonce: res.locals.cspNonce, actor: auth.actor, locale, clientIp: req.ip ?? null }
     },
   })
   app.all('*', (req, res, next) => {

@@ -260,15 +260,19 @@ function emptyReport(planId: string, planCreated: boolean, warnings: PlanWarning
 }
 
 /**
- * Pairs the file's children of one parent with the existing ones. First by
- * normalised title; then, so that a title corrected in the app (the
+ * Pairs the file's children of one parent with the existing ones: by
+ * normalised title first. Then, so that an item corrected in the app (the
  * secretariat fixes the damaged cells there) is not imported a second time,
- * each still-unmatched file item takes the next still-unclaimed existing
- * sibling of the same kind, in position order. Items left over are new.
+ * a still-unmatched file item takes a still-unclaimed existing sibling when
+ * the existing title contains the file's (a truncated cell completed), or
+ * when one of its children matches one of the file item's children by title
+ * (a renamed objective or action line keeps its subtree). Items left over
+ * are new. An item renamed beyond recognition, with no children in common,
+ * is imported again: there is nothing left to recognise it by.
  */
-function matchChildren(fileNodes: ParsedPlanNode[], existing: ExistingNode[]) {
+function matchChildren(fileNodes: ParsedPlanNode[], existing: ExistingNode[], childrenOf: Map<string | null, ExistingNode[]>) {
   const byTitle = new Map<string, ExistingNode>()
-  for (const node of existing) {
+  for (const node of [...existing].sort((a, b) => a.position - b.position)) {
     const key = normaliseTitle(node.title)
     if (!byTitle.has(key)) byTitle.set(key, node)
   }
@@ -281,12 +285,20 @@ function matchChildren(fileNodes: ParsedPlanNode[], existing: ExistingNode[]) {
       matches.set(fileNode, { node: found, byTitle: true })
     }
   }
-  const unclaimed = existing.filter((n) => !claimed.has(n.id)).sort((a, b) => a.position - b.position)
+  const unclaimed = () => existing.filter((n) => !claimed.has(n.id)).sort((a, b) => a.position - b.position)
+  const sameChild = (fileNode: ParsedPlanNode, node: ExistingNode) => {
+    const titles = new Set((childrenOf.get(node.id) ?? []).map((c) => normaliseTitle(c.title)))
+    return fileNode.children.some((c) => titles.has(c.title))
+  }
   for (const fileNode of fileNodes) {
     if (matches.has(fileNode)) continue
-    const next = unclaimed.shift()
-    if (!next) break
-    matches.set(fileNode, { node: next, byTitle: false })
+    const fileKey = fileNode.title.toLocaleLowerCase()
+    const candidate =
+      unclaimed().find((n) => normaliseTitle(n.title).toLocaleLowerCase().includes(fileKey)) ?? unclaimed().find((n) => sameChild(fileNode, n))
+    if (candidate) {
+      claimed.add(candidate.id)
+      matches.set(fileNode, { node: candidate, byTitle: false })
+    }
   }
   return matches
 }
@@ -372,7 +384,7 @@ async function importLevel(
 ) {
   const kind = PLAN_LEVELS[ctx.level] as PlanLevel
   const siblings = (childrenOf.get(ctx.parentId) ?? []).filter((n) => n.kind === kind)
-  const matches = matchChildren(fileNodes, siblings)
+  const matches = matchChildren(fileNodes, siblings, childrenOf)
   // New items go after every existing sibling, whatever its kind.
   let nextPosition = Math.max(0, ...(childrenOf.get(ctx.parentId) ?? []).map((n) => n.position)) + 1
 

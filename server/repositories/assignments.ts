@@ -1,0 +1,319 @@
+import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely'
+import type { AssignmentStatus, DB } from '#db/types.ts'
+
+type Q = Kysely<DB> | Transaction<DB>
+
+/** The row a write decides on, locked for the rest of the transaction. */
+export interface LockedAssignment {
+  id: string
+  workspaceId: string
+  taskId: string
+  assigneeKind: 'country' | 'secretariat' | 'organisation'
+  countryId: string | null
+  countryCode: string | null
+  organisationId: string | null
+  status: AssignmentStatus
+  progressNote: string
+  version: number
+  updatedAt: Date
+  updatedByName: string | null
+}
+
+/**
+ * Reads one assignment and locks its row (FOR UPDATE OF a): a concurrent
+ * write of the same assignment waits here until this transaction ends and
+ * then sees the new version, so the version check below is exact.
+ */
+export async function findForUpdate(trx: Transaction<DB>, id: string): Promise<LockedAssignment | undefined> {
+  const row = await trx
+    .selectFrom('assignment as a')
+    .leftJoin('app_user as u', 'u.id', 'a.updated_by')
+    .leftJoin('country as c', 'c.id', 'a.country_id')
+    .select([
+      'a.id',
+      'a.workspace_id',
+      'a.task_id',
+      'a.assignee_kind',
+      'a.country_id',
+      'c.code as country_code',
+      'a.organisation_id',
+      'a.status',
+      'a.progress_note',
+      'a.version',
+      'a.updated_at',
+      sql<string | null>`nullif(u.name, '')`.as('updated_by_name'),
+      'u.email as updated_by_email',
+    ])
+    .where('a.id', '=', id)
+    .forUpdate('a')
+    .executeTakeFirst()
+  if (!row) return undefined
+  return {
+    id: row.id,
+    workspaceId: row.workspace_id,
+    taskId: row.task_id,
+    assigneeKind: row.assignee_kind,
+    countryId: row.country_id,
+    countryCode: row.country_code?.trim() ?? null,
+    organisationId: row.organisation_id,
+    status: row.status,
+    progressNote: row.progress_note,
+    version: row.version,
+    updatedAt: row.updated_at,
+    updatedByName: row.updated_by_name ?? row.updated_by_email ?? null,
+  }
+}
+
+/** Optimistic concurrency: changes only the version it was based on. Undefined when that version is gone. */
+export async function updateIfVersion(
+  trx: Transaction<DB>,
+  id: string,
+  version: number,
+  changes: { status?: AssignmentStatus; progressNote?: string },
+  actorId: string,
+) {
+  return trx
+    .updateTable('assignment')
+    .set({
+      ...(changes.status !== undefined ? { status: changes.status } : {}),
+      ...(changes.progressNote !== undefined ? { progress_note: changes.progressNote } : {}),
+      version: sql<number>`version + 1`,
+      updated_at: sql<Date>`now()`,
+      updated_by: actorId,
+    })
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .returning(['id', 'status', 'progress_note', 'version', 'updated_at'])
+    .executeTakeFirst()
+}
+
+export async function insertHistory(
+  trx: Transaction<DB>,
+  row: { assignmentId: string; actorId: string; action: string; fromStatus: AssignmentStatus | null; toStatus: AssignmentStatus | null; note: string; version: number },
+) {
+  await trx
+    .insertInto('assignment_history')
+    .values({
+      assignment_id: row.assignmentId,
+      actor_id: row.actorId,
+      action: row.action,
+      from_status: row.fromStatus,
+      to_status: row.toStatus,
+      note: row.note,
+      version: row.version,
+    })
+    .execute()
+}
+
+export async function insertActivity(
+  trx: Transaction<DB>,
+  row: { workspaceId: string; actorId: string; action: string; subjectType: string; subjectId: string; before: unknown; after: unknown },
+) {
+  await trx
+    .insertInto('activity')
+    .values({
+      workspace_id: row.workspaceId,
+      actor_id: row.actorId,
+      action: row.action,
+      subject_type: row.subjectType,
+      subject_id: row.subjectId,
+      before: row.before === null ? null : JSON.stringify(row.before),
+      after: row.after === null ? null : JSON.stringify(row.after),
+    })
+    .execute()
+}
+
+/** One outbox row per event; the relay (jobs/) turns it into e-mails. */
+export async function insertOutbox(trx: Transaction<DB>, topic: string, payload: Record<string, unknown>) {
+  await trx.insertInto('outbox').values({ topic, payload: JSON.stringify(payload) }).execute()
+}
+
+/** Active members of a workspace with one of the roles, optionally bound to a country or organisation. */
+export async function memberIds(
+  q: Q,
+  workspaceId: string,
+  filter: { role: 'secretariat' } | { role: 'focal_point'; countryId: string } | { role: 'partner'; organisationId: string },
+): Promise<string[]> {
+  let query = q
+    .selectFrom('membership')
+    .select('user_id')
+    .where('workspace_id', '=', workspaceId)
+    .where('deactivated_at', 'is', null)
+    .where('role', '=', filter.role)
+  if (filter.role === 'focal_point') query = query.where('country_id', '=', filter.countryId)
+  if (filter.role === 'partner') query = query.where('organisation_id', '=', filter.organisationId)
+  const rows = await query.orderBy('user_id').execute()
+  return rows.map((r) => r.user_id)
+}
+
+/** Who reports on an assignment: the country's focal points, the organisation's partners, or the secretariat. */
+export async function assigneeMemberIds(q: Q, a: Pick<LockedAssignment, 'workspaceId' | 'assigneeKind' | 'countryId' | 'organisationId'>) {
+  if (a.assigneeKind === 'country' && a.countryId) return memberIds(q, a.workspaceId, { role: 'focal_point', countryId: a.countryId })
+  if (a.assigneeKind === 'organisation' && a.organisationId) return memberIds(q, a.workspaceId, { role: 'partner', organisationId: a.organisationId })
+  return memberIds(q, a.workspaceId, { role: 'secretariat' })
+}
+
+/** The workspace of an assignment (for reads: membership is checked against it). */
+export async function findRef(q: Q, id: string) {
+  return q
+    .selectFrom('assignment')
+    .select(['id', 'workspace_id as workspaceId', 'assignee_kind as assigneeKind', 'country_id as countryId', 'organisation_id as organisationId'])
+    .where('id', '=', id)
+    .executeTakeFirst()
+}
+
+/** One assignment with its task and assignee, for the assignment page and assignment.get. */
+export async function findDetail(q: Q, id: string, overdue: RawBuilder<boolean>) {
+  return q
+    .selectFrom('assignment as a')
+    .innerJoin('plan_node as pn', 'pn.id', 'a.task_id')
+    .innerJoin('task as t', 't.id', 'a.task_id')
+    .innerJoin('workspace as w', 'w.id', 'a.workspace_id')
+    .leftJoin('country as c', 'c.id', 'a.country_id')
+    .leftJoin('organisation as o', 'o.id', 'a.organisation_id')
+    .leftJoin('app_user as u', 'u.id', 'a.updated_by')
+    .select([
+      'a.id',
+      'a.workspace_id',
+      'a.task_id',
+      'pn.code as task_code',
+      'pn.title as task_title',
+      'pn.plan_id',
+      'pn.parent_id',
+      't.description',
+      't.lead_kind',
+      't.start_date',
+      't.due_date as task_due_date',
+      't.priority',
+      'a.assignee_kind',
+      'a.country_id',
+      'c.code as country_code',
+      'c.name_es',
+      'c.name_pt',
+      'c.name_en',
+      'a.organisation_id',
+      'o.code as organisation_code',
+      'o.name as organisation_name',
+      'a.period',
+      'a.status',
+      'a.due_date',
+      overdue.as('overdue'),
+      'a.progress_note',
+      'a.version',
+      'a.created_at',
+      'a.updated_at',
+      sql<string | null>`coalesce(nullif(u.name, ''), u.email)`.as('updated_by_name'),
+    ])
+    .where('a.id', '=', id)
+    .executeTakeFirst()
+}
+
+/** The ancestors of a plan node, root first (one recursive query). */
+export async function ancestors(q: Q, nodeId: string) {
+  const result = await sql<{ id: string; kind: string; code: string; title: string; depth: number }>`
+    WITH RECURSIVE up AS (
+      SELECT id, parent_id, kind, code, title, 0 AS depth FROM plan_node WHERE id = ${nodeId}
+      UNION ALL
+      SELECT p.id, p.parent_id, p.kind, p.code, p.title, up.depth + 1
+      FROM plan_node p JOIN up ON p.id = up.parent_id
+    )
+    SELECT id, kind, code, title, depth FROM up WHERE depth > 0 ORDER BY depth DESC
+  `.execute(q)
+  return result.rows
+}
+
+export async function history(q: Q, assignmentId: string) {
+  return q
+    .selectFrom('assignment_history as h')
+    .leftJoin('app_user as u', 'u.id', 'h.actor_id')
+    .select([
+      'h.id',
+      'h.action',
+      'h.from_status',
+      'h.to_status',
+      'h.note',
+      'h.version',
+      'h.at',
+      sql<string | null>`coalesce(nullif(u.name, ''), u.email)`.as('actor_name'),
+    ])
+    .where('h.assignment_id', '=', assignmentId)
+    .orderBy('h.at', 'desc')
+    .orderBy('h.version', 'desc')
+    .execute()
+}
+
+export interface ListFilters {
+  workspaceId: string
+  countryCodes?: string[]
+  statuses?: AssignmentStatus[]
+  objectiveCode?: string
+  overdue?: boolean
+  dueFrom?: string
+  dueTo?: string
+  organisationId?: string
+  lead?: { kind: 'all_countries' | 'secretariat' } | { kind: 'country'; code: string } | { kind: 'organisation'; code: string }
+}
+
+export interface ListCursor {
+  /** 0 for overdue rows, 1 for the others: overdue come first. */
+  o: 0 | 1
+  d: string
+  id: string
+}
+
+/**
+ * One page of the board in a single query: overdue first, then by due date,
+ * then by id (a total order, so the keyset cursor is stable).
+ */
+export async function listPage(q: Q, filters: ListFilters, page: { limit: number; cursor?: ListCursor }, overdue: RawBuilder<boolean>) {
+  const rank = sql<number>`(CASE WHEN ${overdue} THEN 0 ELSE 1 END)`
+  let query = q
+    .selectFrom('assignment as a')
+    .innerJoin('plan_node as pn', 'pn.id', 'a.task_id')
+    .leftJoin('country as c', 'c.id', 'a.country_id')
+    .select([
+      'a.id',
+      'a.task_id',
+      'pn.code as task_code',
+      'pn.title as task_title',
+      'c.code as country_code',
+      'a.status',
+      'a.due_date',
+      overdue.as('overdue'),
+      rank.as('rank'),
+      'a.version',
+      'a.updated_at',
+    ])
+    .where('a.workspace_id', '=', filters.workspaceId)
+    .where('pn.archived_at', 'is', null)
+  if (filters.countryCodes?.length) query = query.where('c.code', 'in', filters.countryCodes)
+  if (filters.organisationId) query = query.where('a.organisation_id', '=', filters.organisationId)
+  if (filters.statuses?.length) query = query.where('a.status', 'in', filters.statuses)
+  if (filters.objectiveCode) {
+    const code = filters.objectiveCode
+    query = query.where((eb) => eb.or([eb('pn.code', '=', code), eb('pn.code', 'like', `${code.replace(/[\\%_]/g, '\\$&')}.%`)]))
+  }
+  if (filters.overdue !== undefined) query = query.where(filters.overdue ? overdue : sql<boolean>`NOT ${overdue}`)
+  if (filters.dueFrom) query = query.where('a.due_date', '>=', filters.dueFrom)
+  if (filters.dueTo) query = query.where('a.due_date', '<=', filters.dueTo)
+  const lead = filters.lead
+  if (lead) {
+    query = query.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('task as t')
+          .leftJoin('country as lc', 'lc.id', 't.lead_country_id')
+          .leftJoin('organisation as lo', 'lo.id', 't.lead_organisation_id')
+          .select(sql`1`.as('one'))
+          .whereRef('t.id', '=', 'a.task_id')
+          .where('t.lead_kind', '=', lead.kind)
+          .$if(lead.kind === 'country', (sq) => sq.where('lc.code', '=', 'code' in lead ? lead.code : ''))
+          .$if(lead.kind === 'organisation', (sq) => sq.where('lo.code', '=', 'code' in lead ? lead.code : '')),
+      ),
+    )
+  }
+  const cursor = page.cursor
+  if (cursor) query = query.where(sql<boolean>`(${rank}, a.due_date, a.id) > (${cursor.o}, ${cursor.d}::date, ${cursor.id}::uuid)`)
+  const rows = await query.orderBy(rank).orderBy('a.due_date').orderBy('a.id').limit(page.limit + 1).execute()
+  return rows
+}

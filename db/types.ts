@@ -150,6 +150,9 @@ export interface PlanNodeTable {
   archived_at: NullableTimestamp
   created_at: Timestamp
   updated_at: Timestamp
+  /** Optimistic concurrency for plan edits (migration 20261204_170000). */
+  version: Defaulted<number>
+  updated_by: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 export interface TaskTable {

@@ -4,6 +4,7 @@ import { authRouter } from './auth.ts'
 import { commentRouter } from './comment.ts'
 import { healthRouter } from './health.ts'
 import { planRouter } from './plan.ts'
+import { planItemRouter } from './plan-item.ts'
 import { taskRouter } from './task.ts'
 import { workspaceRouter } from './workspace.ts'
 
@@ -16,6 +17,7 @@ export const appRouter = router({
   auth: authRouter,
   workspace: workspaceRouter,
   plan: planRouter,
+  planItem: planItemRouter,
   task: taskRouter,
   assignment: assignmentRouter,
   comment: commentRouter,

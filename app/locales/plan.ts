@@ -9,6 +9,9 @@ export default defineMessages({
     overdue_one: '{{count}} vencida',
     overdue_other: '{{count}} vencidas',
     noAssignments: 'Sin asignaciones',
+    treeLabel: 'Objetivos, líneas de acción y tareas del plan',
+    childrenOf: 'Contenido de {{code}}',
+    workspace: 'Espacio de trabajo: {{name}}',
   },
   pt: {
     title: 'Plano de ação',
@@ -18,6 +21,9 @@ export default defineMessages({
     overdue_one: '{{count}} atrasada',
     overdue_other: '{{count}} atrasadas',
     noAssignments: 'Sem atribuições',
+    treeLabel: 'Objetivos, linhas de ação e tarefas do plano',
+    childrenOf: 'Conteúdo de {{code}}',
+    workspace: 'Espaço de trabalho: {{name}}',
   },
   en: {
     title: 'Plan of Action',
@@ -27,5 +33,8 @@ export default defineMessages({
     overdue_one: '{{count}} overdue',
     overdue_other: '{{count}} overdue',
     noAssignments: 'No assignments',
+    treeLabel: 'Objectives, action lines and tasks of the plan',
+    childrenOf: 'Contents of {{code}}',
+    workspace: 'Workspace: {{name}}',
   },
 })

@@ -92,6 +92,14 @@ export interface ApiTokenTable {
   revoked_at: NullableTimestamp
 }
 
+export interface FormDraftTable {
+  id: string
+  path: string
+  fields: ColumnType<Record<string, string | string[]>, string, string>
+  created_at: Timestamp
+  expires_at: Timestamp
+}
+
 export interface MembershipTable {
   id: Generated<string>
   workspace_id: string
@@ -315,6 +323,7 @@ export interface DB {
   app_user: AppUserTable
   user_session: UserSessionTable
   api_token: ApiTokenTable
+  form_draft: FormDraftTable
   membership: MembershipTable
   invitation: InvitationTable
   password_reset: PasswordResetTable

@@ -2,6 +2,7 @@ import type { Migration } from 'kysely'
 import * as initial from './20261204_000000_initial.ts'
 import * as followUp from './20261204_160000_follow_up.ts'
 import * as planEditingSearch from './20261204_170000_plan_editing_search.ts'
+import * as formDraft from './20261204_180000_form_draft.ts'
 
 /**
  * Every migration, in order. Listed by hand rather than read from the folder
@@ -11,4 +12,5 @@ export const migrations: Record<string, Migration> = {
   '20261204_000000_initial': initial,
   '20261204_160000_follow_up': followUp,
   '20261204_170000_plan_editing_search': planEditingSearch,
+  '20261204_180000_form_draft': formDraft,
 }

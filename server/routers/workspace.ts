@@ -1,3 +1,6 @@
-import { router } from '../trpc.ts'
+import { listWorkspaces } from '../services/auth/list-workspaces.ts'
+import { authedProcedure, router } from '../trpc.ts'
 
-export const workspaceRouter = router({})
+export const workspaceRouter = router({
+  list: authedProcedure.query(({ ctx }) => listWorkspaces(ctx.actor)),
+})

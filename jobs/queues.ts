@@ -3,7 +3,14 @@ import { env } from '#server/env.ts'
 import { createRedis } from '#server/redis.ts'
 import { forgetSingleton, singleton } from '#server/singleton.ts'
 
+/** Outbox events, one job per outbox row (jobId = outbox id). */
 export const NOTIFY_QUEUE = 'notifications'
+/** Sweeps, the relay, delivery retries, recurring periods. */
+export const FOLLOW_UP_QUEUE = 'follow-up'
+export const QUEUE_NAMES = [NOTIFY_QUEUE, FOLLOW_UP_QUEUE] as const
+export type QueueName = (typeof QUEUE_NAMES)[number]
+
+const opened = new Set<string>()
 
 /**
  * Producer-side queue handles. Built on a Redis connection that fails fast
@@ -11,17 +18,19 @@ export const NOTIFY_QUEUE = 'notifications'
  * and leave the work in the outbox.
  */
 export function queue(name: string): Queue {
+  opened.add(name)
   return singleton(`queue:${name}`, () => {
     const connection = createRedis({ maxRetriesPerRequest: null })
     return new Queue(name, { connection, prefix: env().QUEUE_PREFIX })
   })
 }
 
-const opened = new Set<string>()
-
 export function notifyQueue() {
-  opened.add(NOTIFY_QUEUE)
   return queue(NOTIFY_QUEUE)
+}
+
+export function followUpQueue() {
+  return queue(FOLLOW_UP_QUEUE)
 }
 
 export async function closeQueues() {
@@ -29,6 +38,7 @@ export async function closeQueues() {
     const q = queue(name)
     forgetSingleton(`queue:${name}`)
     await q.close().catch(() => {})
+    await q.disconnect().catch(() => {})
   }
   opened.clear()
 }

@@ -5,6 +5,7 @@ import board from '../locales/board.ts'
 import common from '../locales/common.ts'
 import emails from '../locales/emails.ts'
 import errors from '../locales/errors.ts'
+import followup from '../locales/followup.ts'
 import plan from '../locales/plan.ts'
 import settings from '../locales/settings.ts'
 import type { AppLocale } from './config.ts'
@@ -14,7 +15,7 @@ import type { AppLocale } from './config.ts'
  * that none is forgotten (a unit test checks that their keys match). Add a
  * namespace here when a feature brings one.
  */
-export const namespaces = { common, errors, auth, plan, assignments, board, settings, admin, emails } as const
+export const namespaces = { common, errors, auth, plan, assignments, board, settings, admin, emails, followup } as const
 
 export type Namespace = keyof typeof namespaces
 type Tree = { [key: string]: string | Tree }

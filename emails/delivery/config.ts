@@ -1,0 +1,20 @@
+import { z } from 'zod'
+
+/**
+ * Delivery tuning, read from the environment (tests shorten the waits).
+ * EMAIL_BATCH_LEASE_SECONDS: how long a sender owns a batch it is sending
+ * before another may take it over (a killed worker's batch comes back).
+ * EMAIL_BACKOFF_MS: the first wait after a 5xx or network failure, doubled
+ * each time. EMAIL_MAX_ATTEMPTS: tries per batch within one run.
+ */
+const ZDeliveryConfig = z.object({
+  EMAIL_BATCH_LEASE_SECONDS: z.coerce.number().positive().default(120),
+  EMAIL_BACKOFF_MS: z.coerce.number().nonnegative().default(1000),
+  EMAIL_MAX_ATTEMPTS: z.coerce.number().int().positive().default(6),
+})
+
+export function deliveryConfig() {
+  const parsed = ZDeliveryConfig.safeParse(process.env)
+  if (!parsed.success) throw new Error(`Delivery configuration is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`)
+  return parsed.data
+}

@@ -1,0 +1,111 @@
+import type { AppLocale } from '#app/i18n/config.ts'
+import { digestEmail, type TDigestItem } from '#emails/digest.tsx'
+import { renderEmailFast } from '#emails/delivery/render.ts'
+import { db } from '#server/db.ts'
+import { env } from '#server/env.ts'
+import { translator } from '#server/i18n.ts'
+import { claimEmails, findDigestPage, markDigestSent, type DigestItemRow, type DigestRecipientRow } from '#server/repositories/follow-up.ts'
+import { assigneeLabel, unsubscribeHeaders, type EmailPayload } from './compose.ts'
+import type { TSweepResult } from './run-reminder-sweep.ts'
+import { formatDate } from './time.ts'
+
+const PAGE = 200
+
+/**
+ * The digest sweep: for every member whose local 08:00 has come (daily, or
+ * weekly on Mondays) and who has not had today's digest, builds it in their
+ * language — unless nothing is new since the last one. Recipients are read
+ * page by page so memory stays flat whatever their number. Claiming the
+ * e-mail and moving last_digest_at happen in one transaction; the UNIQUE key
+ * (user, workspace, local day) keeps a second worker from sending another.
+ */
+export async function runDigestSweep(input: { asOf: Date }): Promise<TSweepResult & { nothingNew: number }> {
+  const result = { claimed: 0, skipped: 0, nothingNew: 0 }
+  let after = '00000000-0000-0000-0000-000000000000'
+  for (;;) {
+    const page = await findDigestPage(db, input.asOf, after, PAGE)
+    if (!page.length) break
+    after = page[page.length - 1].membership_id
+    for (const row of page) {
+      if (!row.is_due) continue
+      const bouncedSinceLast = (row.bounced ?? []).some((b) => b.since_last)
+      if (row.changes_count === 0 && row.newly_due === 0 && !bouncedSinceLast) {
+        result.nothingNew++
+        continue
+      }
+      const payload = await composeDigest(row, input.asOf)
+      const claimed = await db.transaction().execute(async (trx) => {
+        const keys = await claimEmails(trx, [
+          {
+            key: `digest:${row.user_id}:${row.workspace_id}:${row.local_today}`,
+            workspace_id: row.workspace_id,
+            user_id: row.user_id,
+            recipient: row.email,
+            kind: 'digest',
+            category: 'digest',
+            subject: payload.subject,
+            subject_id: row.workspace_id,
+            occasion: row.local_today,
+            payload,
+          },
+        ])
+        if (keys.length) await markDigestSent(trx, row.membership_id, input.asOf)
+        return keys.length
+      })
+      if (claimed) result.claimed++
+      else result.skipped++
+    }
+    if (page.length < PAGE) break
+  }
+  return result
+}
+
+async function composeDigest(row: DigestRecipientRow, asOf: Date): Promise<EmailPayload> {
+  const locale = row.locale as AppLocale
+  const t = translator(locale)
+  const base = env().APP_URL
+  const toItem =
+    (detail: (i: DigestItemRow) => string) =>
+    (i: DigestItemRow): TDigestItem => ({
+      code: i.code,
+      title: i.title,
+      assignee: assigneeLabel(i, locale),
+      detail: detail(i),
+      url: `${base}/w/${row.workspace_slug}/assignments/${i.assignment_id}`,
+    })
+  const byDate = toItem((i) => formatDate(i.due_date, locale))
+  const byStatus = toItem((i) => t(`status.${i.status}`, { ns: 'followup' }))
+  const nameOf = (c: { name_es: string | null; name_pt: string | null; name_en: string | null }) => (locale === 'pt' ? c.name_pt : locale === 'en' ? c.name_en : c.name_es) ?? ''
+  const unreachable = [
+    ...(row.unreachable_countries ?? []).map((c) => t('digest.unreachableNoMember', { ns: 'followup', assignee: nameOf(c) })),
+    ...(row.bounced ?? []).map((b) => t('digest.unreachableBounced', { ns: 'followup', assignee: nameOf(b) || b.email, email: b.email })),
+  ]
+  const overdue = row.overdue ?? []
+  const dueSoon = row.due_soon ?? []
+  const toVerify = row.to_verify ?? []
+  const changes = row.changes ?? []
+  const unsubscribe = await unsubscribeHeaders(row.user_id, 'digest', asOf)
+  const rendered = renderEmailFast(
+    digestEmail,
+    {
+      recipientName: row.name || row.email,
+      workspaceName: row.workspace_name,
+      date: formatDate(row.local_today, locale),
+      overdue: overdue.map(byDate),
+      dueSoon: dueSoon.map(byDate),
+      toVerify: toVerify.map(byStatus),
+      changes: changes.map(byStatus),
+      unreachable,
+      more: {
+        overdue: row.overdue_count - overdue.length,
+        dueSoon: row.due_soon_count - dueSoon.length,
+        toVerify: row.to_verify_count - toVerify.length,
+        changes: row.changes_count - changes.length,
+      },
+      preferencesUrl: `${base}/settings`,
+      unsubscribeUrl: unsubscribe.url,
+    },
+    locale,
+  )
+  return { from: env().EMAIL_FROM, to: row.email, subject: rendered.subject, html: rendered.html, text: rendered.text, headers: unsubscribe.headers }
+}

@@ -123,6 +123,7 @@ export function parsePlan(text: string): ParsedPlan {
   const body = text.replace(/^\uFEFF/, '')
   if (body.trim() === '') bad('The file is empty: expected a tab-separated plan of action.')
   // NUL and other C0 controls (tab, line feed, carriage return and form feed aside) never occur in a text export.
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
   const control = body.search(/[\u0000-\u0008\u000B\u000E-\u001F\u007F]/)
   if (control >= 0) {
     const line = body.slice(0, control).split(/\r\n|\r|\n/).length

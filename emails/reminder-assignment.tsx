@@ -43,7 +43,7 @@ const KEY: Record<TReminderKind, string> = {
 }
 
 function values(props: TReminderEmailProps) {
-  return { ns: 'followup', country: props.assignee, code: props.code, title: props.title, date: props.dueDate, days: props.days, author: props.author ?? '' }
+  return { ns: 'followup', country: props.assignee, code: props.code, title: props.title, date: props.dueDate, days: props.days, count: props.days, author: props.author ?? '' }
 }
 
 export function subject(t: TFunction, props: TReminderEmailProps) {

@@ -2,6 +2,7 @@ import type { Migration } from 'kysely'
 import * as initial from './20261204_000000_initial.ts'
 import * as followUp from './20261204_160000_follow_up.ts'
 import * as planEditingSearch from './20261204_170000_plan_editing_search.ts'
+import * as activityFilters from './20261204_181500_activity_filters.ts'
 import * as formDraft from './20261204_180000_form_draft.ts'
 
 /**
@@ -12,5 +13,6 @@ export const migrations: Record<string, Migration> = {
   '20261204_000000_initial': initial,
   '20261204_160000_follow_up': followUp,
   '20261204_170000_plan_editing_search': planEditingSearch,
+  '20261204_181500_activity_filters': activityFilters,
   '20261204_180000_form_draft': formDraft,
 }

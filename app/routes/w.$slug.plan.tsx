@@ -47,8 +47,7 @@ function PlanNode({ node, depth, slug }: { node: TPlanTreeNode; depth: number; s
       <li className="plan-node task" aria-labelledby={labelId}>
         {kind}
         <Link id={labelId} to={`/w/${slug}/tasks/${node.id}`}>
-          <span className="code">{node.code}</span>
-          {node.title}
+          <span className="code">{node.code}</span> {node.title}
         </Link>
         <Progress node={node} />
       </li>
@@ -58,9 +57,7 @@ function PlanNode({ node, depth, slug }: { node: TPlanTreeNode; depth: number; s
   return (
     <li className="plan-node" aria-labelledby={labelId}>
       <Heading id={labelId}>
-        {kind}
-        <span className="code">{node.code}</span>
-        {node.title}
+        {kind} <span className="code">{node.code}</span> {node.title}
       </Heading>
       <Progress node={node} />
       {node.children.length > 0 ? (

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { afterAll, describe, expect, it } from 'vitest'
-import { adminQuery, urlFor } from '#tests/setup/test-db.ts'
+import { adminQuery, kyselyFor, urlFor } from '#tests/setup/test-db.ts'
 import { freePort, runScript, startScript, stop } from '#tests/support/process.ts'
 
 // `npm start` as a person meets it: clear refusals, then a real start.
@@ -64,9 +64,7 @@ describe('npm start on an empty server', () => {
       [database],
     )
     expect(rows).toHaveLength(1)
-    const { Kysely, PostgresDialect } = await import('kysely')
-    const pg = (await import('pg')).default
-    const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: urlFor(database), max: 1 }) }) })
+    const db = kyselyFor(database)
     try {
       const result: Record<string, number> = {}
       for (const table of ['workspace', 'country', 'organisation', 'plan_node', 'app_user', 'membership']) {

@@ -63,6 +63,9 @@ try {
 } catch (error) {
   await closeDb()
   if (isAppError(error)) fail(error.message)
+  if (/database ".*" does not exist/.test((error as Error).message)) {
+    fail(`The database ${new URL(config.DATABASE_URL).pathname.slice(1)} does not exist: run \`npm start\` once (it creates and migrates it), or check DATABASE_URL.`)
+  }
   fail(`The import failed: ${(error as Error).message}`)
 }
 await closeDb()

@@ -15,6 +15,14 @@ import { AppError } from '#server/errors.ts'
  *
  * Idempotent: nodes are matched by title under the same parent, so running
  * it again creates nothing twice (see `matchChildren` for edited plans).
+ *
+ * Damaged cells are imported as written, with a warning naming the line, so
+ * that the secretariat corrects them in the app: on the seed, the action line
+ * "5" (line 37: a lone number) and the specific objectives that begin
+ * mid-sentence (lines 6 and 22). Taking the cells literally gives the seed's
+ * 5 general objectives, 12 specific objectives, 27 action lines (the "5"
+ * among them, holding its task) and 29 tasks (the three rows with an empty
+ * fourth cell define action lines without tasks).
  */
 
 export const PLAN_LEVELS = ['general_objective', 'specific_objective', 'action_line', 'task'] as const satisfies readonly NodeKind[]

@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto'
 import { afterAll, describe, expect, it } from 'vitest'
-import { adminQuery, kyselyFor, urlFor } from '#tests/setup/test-db.ts'
+import { adminQuery, kyselyFor, testDatabaseName, urlFor } from '#tests/setup/test-db.ts'
 import { freePort, runScript, startScript, stop } from '#tests/support/process.ts'
 
 // `npm start` as a person meets it: clear refusals, then a real start.
@@ -41,7 +40,7 @@ describe('npm start refuses what it cannot run', () => {
 })
 
 describe('npm start on an empty server', () => {
-  const database = `ruta_test_f_start_${randomBytes(4).toString('hex')}`
+  const database = testDatabaseName('f')
   afterAll(async () => {
     await adminQuery(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`)
   })

@@ -1,11 +1,10 @@
-import { randomBytes } from 'node:crypto'
-import { afterAll } from 'vitest'
-import { TEMPLATE_DB, adminQuery, urlFor } from './test-db.ts'
+import { afterAll, inject } from 'vitest'
+import { adminQuery, testDatabaseName, urlFor } from './test-db.ts'
 
-// Every test file gets its own database cloned from the migrated template,
-// its own queue prefix, and demo-mode configuration on loopback.
-const name = `ruta_test_f_${randomBytes(6).toString('hex')}`
-await adminQuery(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DB}`)
+// Every test file gets its own database cloned from the run's migrated
+// template, its own queue prefix, and demo-mode configuration on loopback.
+const name = testDatabaseName('f')
+await adminQuery(`CREATE DATABASE ${name} TEMPLATE ${inject('templateDatabase')}`)
 
 process.env.NODE_ENV = 'test'
 process.env.DATABASE_URL = urlFor(name)

@@ -1,0 +1,347 @@
+import { data, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { Form, isRouteErrorResponse, useActionData, useLoaderData, useRouteError, useRouteLoaderData } from '@remix-run/react'
+import { useEffect, useRef } from 'react'
+import { useTranslation } from 'react-i18next'
+import { SUPPORTED_LOCALES } from '#app/i18n/config.ts'
+import { draftValue, requireActor, requireActorForAction, restoreDraft } from '#app/utils/auth.server.ts'
+import type { DraftFields } from '#server/auth/form-draft.ts'
+import {
+  changePassword,
+  createApiToken,
+  isAppError,
+  loadSettings,
+  revokeApiToken,
+  signOutOtherSessions,
+  updateProfile,
+} from './settings.server.ts'
+
+type LoaderData = Awaited<ReturnType<typeof loadSettings>> & { draft: DraftFields | null }
+
+export const handle = { i18n: ['settings', 'auth'] }
+
+export const meta: MetaFunction = () => [{ title: 'Ruta' }]
+
+/** Nothing of this page may be cached (it can show a new API token); a restored draft clears its cookie. */
+export const headers: HeadersFunction = ({ loaderHeaders, actionHeaders }) => {
+  const headers = new Headers({ 'Cache-Control': 'no-store' })
+  for (const cookie of [...loaderHeaders.getSetCookie(), ...actionHeaders.getSetCookie()]) headers.append('Set-Cookie', cookie)
+  return headers
+}
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const actor = requireActor(request, context)
+  const settings = await loadSettings(actor, context.locale)
+  const { draft, headers } = await restoreDraft(request)
+  return data({ ...settings, draft }, { headers })
+}
+
+type Intent = 'profile' | 'password' | 'signOutOthers' | 'createToken' | 'revokeToken'
+type Message = { key: string; values?: Record<string, string | number> }
+type ActionResult = {
+  intent: Intent | null
+  ok?: Message
+  error?: Message & { field?: string }
+  /** A newly created API token: shown once, never again. */
+  token?: string
+}
+
+const INTENTS: readonly Intent[] = ['profile', 'password', 'signOutOthers', 'createToken', 'revokeToken']
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const actor = await requireActorForAction(request, context)
+  const form = await request.formData()
+  const raw = String(form.get('intent') ?? '')
+  const intent = (INTENTS as readonly string[]).includes(raw) ? (raw as Intent) : null
+  const field = (name: string) => String(form.get(name) ?? '')
+  const meta = { ip: context.clientIp ?? null }
+  try {
+    switch (intent) {
+      case 'profile':
+        await updateProfile(actor, { name: field('name'), locale: field('locale') as 'es', timeZone: field('timeZone'), digestFrequency: field('digestFrequency') as 'daily' })
+        return { intent, ok: { key: 'saved' } } satisfies ActionResult
+      case 'password': {
+        const { endedSessions } = await changePassword(actor, { currentPassword: field('currentPassword'), newPassword: field('newPassword') }, meta)
+        return { intent, ok: { key: 'password.changed', values: { count: endedSessions } } } satisfies ActionResult
+      }
+      case 'signOutOthers': {
+        const { endedSessions } = await signOutOtherSessions(actor, meta)
+        return { intent, ok: { key: 'sessions.signedOutOthers', values: { count: endedSessions } } } satisfies ActionResult
+      }
+      case 'createToken': {
+        const { token } = await createApiToken(actor, { name: field('tokenName') })
+        return { intent, ok: { key: 'tokens.createdOnce' }, token } satisfies ActionResult
+      }
+      case 'revokeToken':
+        await revokeApiToken(actor, { tokenId: field('tokenId') })
+        return { intent, ok: { key: 'tokens.revoked' } } satisfies ActionResult
+      default:
+        return data<ActionResult>({ intent: null, error: { key: 'errors.invalid', field: 'intent' } }, { status: 400 })
+    }
+  } catch (error) {
+    if (!isAppError(error)) throw error
+    const i18n = error.details.i18n
+    if (error.code === 'TOO_MANY_REQUESTS') {
+      const minutes = Math.max(1, Math.ceil(Number(error.details.retryAfterSeconds ?? 60) / 60))
+      return data<ActionResult>({ intent, error: { key: 'auth:login.throttled', values: { count: minutes }, field: 'currentPassword' } }, { status: 429 })
+    }
+    if (error.code === 'BAD_REQUEST' || error.code === 'NOT_FOUND') {
+      const field = typeof error.details.field === 'string' ? error.details.field : undefined
+      const values = (i18n?.values ?? {}) as Record<string, string | number>
+      return data<ActionResult>({ intent, error: { key: i18n?.key ?? 'errors.invalid', values, field } }, { status: error.code === 'NOT_FOUND' ? 404 : 400 })
+    }
+    throw error
+  }
+}
+
+/** Settings keys are given without namespace; keys of other namespaces carry theirs (`auth:…`). */
+function useMessage() {
+  const { t } = useTranslation('settings')
+  return (message: Message | undefined) => (message ? t(message.key.replace(/^settings:/, ''), message.values ?? {}) : null)
+}
+
+export default function Settings() {
+  const { t } = useTranslation('settings')
+  const message = useMessage()
+  const { profile, timeZones, sessions, tokens, draft } = useLoaderData<LoaderData>()
+  const result = useActionData<ActionResult>()
+  const statusRef = useRef<HTMLDivElement>(null)
+
+  const profileDraft = draftValue(draft, 'intent') === 'profile' ? draft : null
+  const tokenDraft = draftValue(draft, 'intent') === 'createToken' ? draft : null
+  const errorFor = (intent: Intent, name: string) => (result?.intent === intent && result.error?.field === name ? message(result.error) : null)
+  const fieldProps = (intent: Intent, name: string, id: string) => {
+    const error = errorFor(intent, name)
+    return { id, name, 'aria-invalid': error ? true : undefined, 'aria-describedby': error ? `${id}-error` : undefined }
+  }
+  const FieldError = ({ intent, name, id }: { intent: Intent; name: string; id: string }) => {
+    const error = errorFor(intent, name)
+    return error ? (
+      <p className="field-error" id={`${id}-error`}>
+        {error}
+      </p>
+    ) : null
+  }
+
+  useEffect(() => {
+    if (result) statusRef.current?.focus()
+  }, [result])
+
+  const otherSessions = sessions.filter((s) => !s.current).length
+
+  return (
+    <section className="settings" aria-labelledby="settings-title">
+      <h1 id="settings-title">{t('title')}</h1>
+      {draft ? (
+        <p className="notice" role="status">
+          {t('draftRestored')}
+        </p>
+      ) : null}
+      <div aria-live="polite" aria-atomic="true" tabIndex={-1} ref={statusRef}>
+        {result?.ok ? <p className="notice">{message(result.ok)}</p> : null}
+        {result?.error && !result.error.field ? <p className="form-error">{message(result.error)}</p> : null}
+      </div>
+
+      <section aria-labelledby="profile-heading">
+        <h2 id="profile-heading">{t('profile.heading')}</h2>
+        <Form method="post">
+          <input type="hidden" name="intent" value="profile" />
+          <p>
+            {t('profile.email')}: <strong>{profile.email}</strong>
+          </p>
+          <label htmlFor="settings-name">{t('profile.name')}</label>
+          <input {...fieldProps('profile', 'name', 'settings-name')} autoComplete="name" required maxLength={200} defaultValue={draftValue(profileDraft, 'name') ?? profile.name} />
+          <FieldError intent="profile" name="name" id="settings-name" />
+
+          <label htmlFor="settings-locale">{t('profile.language')}</label>
+          <select {...fieldProps('profile', 'locale', 'settings-locale')} defaultValue={draftValue(profileDraft, 'locale') ?? profile.locale}>
+            {SUPPORTED_LOCALES.map((lng) => (
+              <option key={lng} value={lng} lang={lng}>
+                {t(`languages.${lng}`, { ns: 'common' })}
+              </option>
+            ))}
+          </select>
+          <FieldError intent="profile" name="locale" id="settings-locale" />
+
+          <label htmlFor="settings-timezone">{t('profile.timeZone')}</label>
+          <select
+            {...fieldProps('profile', 'timeZone', 'settings-timezone')}
+            defaultValue={draftValue(profileDraft, 'timeZone') ?? profile.timeZone}
+            aria-describedby={errorFor('profile', 'timeZone') ? 'settings-timezone-error settings-timezone-hint' : 'settings-timezone-hint'}
+          >
+            {timeZones.map((zone) => (
+              <option key={zone} value={zone}>
+                {zone.replaceAll('_', ' ')}
+              </option>
+            ))}
+          </select>
+          <p className="muted" id="settings-timezone-hint">
+            {t('profile.timeZoneHint')}
+          </p>
+          <FieldError intent="profile" name="timeZone" id="settings-timezone" />
+
+          <fieldset>
+            <legend>{t('profile.digest')}</legend>
+            {(['daily', 'weekly', 'off'] as const).map((value) => (
+              <label key={value} className="inline">
+                <input
+                  type="radio"
+                  name="digestFrequency"
+                  value={value}
+                  defaultChecked={(draftValue(profileDraft, 'digestFrequency') ?? profile.digestFrequency) === value}
+                />{' '}
+                {t(`profile.digest${value[0].toUpperCase()}${value.slice(1)}`)}
+              </label>
+            ))}
+          </fieldset>
+          <FieldError intent="profile" name="digestFrequency" id="settings-digest" />
+          <p>
+            <button type="submit">{t('profile.save')}</button>
+          </p>
+        </Form>
+      </section>
+
+      <section aria-labelledby="password-heading">
+        <h2 id="password-heading">{t('password.heading')}</h2>
+        <Form method="post">
+          <input type="hidden" name="intent" value="password" />
+          {/* For password managers: which account this is. */}
+          <input type="hidden" name="username" autoComplete="username" value={profile.email} />
+          <label htmlFor="settings-current-password">{t('password.current')}</label>
+          <input {...fieldProps('password', 'currentPassword', 'settings-current-password')} type="password" autoComplete="current-password" required />
+          <FieldError intent="password" name="currentPassword" id="settings-current-password" />
+          <label htmlFor="settings-new-password">{t('password.new')}</label>
+          <input
+            {...fieldProps('password', 'newPassword', 'settings-new-password')}
+            type="password"
+            autoComplete="new-password"
+            required
+            minLength={12}
+            maxLength={200}
+            aria-describedby={errorFor('password', 'newPassword') ? 'settings-new-password-error settings-new-password-hint' : 'settings-new-password-hint'}
+          />
+          <p className="muted" id="settings-new-password-hint">
+            {t('password.hint')}
+          </p>
+          <FieldError intent="password" name="newPassword" id="settings-new-password" />
+          <p>
+            <button type="submit">{t('password.submit')}</button>
+          </p>
+        </Form>
+      </section>
+
+      <section aria-labelledby="sessions-heading">
+        <h2 id="sessions-heading">{t('sessions.heading')}</h2>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t('sessions.created')}</th>
+              <th scope="col">{t('sessions.lastSeen')}</th>
+              <th scope="col">{t('sessions.device')}</th>
+              <th scope="col">{t('sessions.ip')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {sessions.map((s) => (
+              <tr key={s.key} aria-current={s.current ? 'true' : undefined}>
+                <td>
+                  {s.createdAt}
+                  {s.current ? <strong className="status"> {t('sessions.current')}</strong> : null}
+                </td>
+                <td>{s.lastSeenAt}</td>
+                <td>{s.userAgent ?? t('sessions.unknown')}</td>
+                <td>{s.ip ?? t('sessions.unknown')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {otherSessions > 0 ? (
+          <Form method="post">
+            <input type="hidden" name="intent" value="signOutOthers" />
+            <p>
+              <button type="submit" className="secondary">
+                {t('sessions.signOutOthers')}
+              </button>
+            </p>
+          </Form>
+        ) : (
+          <p className="muted">{t('sessions.none')}</p>
+        )}
+      </section>
+
+      <section aria-labelledby="tokens-heading">
+        <h2 id="tokens-heading">{t('tokens.heading')}</h2>
+        <p className="muted">{t('tokens.intro')}</p>
+        {result?.intent === 'createToken' && result.token ? (
+          <div className="notice" role="status">
+            <p>{t('tokens.createdOnce')}</p>
+            <p>
+              <code className="new-token" data-testid="new-api-token">
+                {result.token}
+              </code>
+            </p>
+          </div>
+        ) : null}
+        <Form method="post">
+          <input type="hidden" name="intent" value="createToken" />
+          <label htmlFor="settings-token-name">{t('tokens.name')}</label>
+          <input {...fieldProps('createToken', 'name', 'settings-token-name')} name="tokenName" required maxLength={100} defaultValue={draftValue(tokenDraft, 'tokenName') ?? ''} />
+          <FieldError intent="createToken" name="name" id="settings-token-name" />
+          <p>
+            <button type="submit">{t('tokens.create')}</button>
+          </p>
+        </Form>
+        {tokens.length ? (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('tokens.name')}</th>
+                <th scope="col">{t('tokens.created')}</th>
+                <th scope="col">{t('tokens.lastUsed')}</th>
+                <th scope="col">{t('tokens.status')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {tokens.map((token) => (
+                <tr key={token.id}>
+                  <td>{token.name}</td>
+                  <td>{token.createdAt}</td>
+                  <td>{token.lastUsedAt ?? t('tokens.never')}</td>
+                  <td>
+                    {token.revokedAt ? (
+                      t('tokens.revokedAt', { date: token.revokedAt })
+                    ) : (
+                      <Form method="post">
+                        <input type="hidden" name="intent" value="revokeToken" />
+                        <input type="hidden" name="tokenId" value={token.id} />
+                        {t('tokens.active')}{' '}
+                        <button type="submit" className="danger" aria-label={t('tokens.revokeLabel', { name: token.name })}>
+                          {t('tokens.revoke')}
+                        </button>
+                      </Form>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : (
+          <p className="muted">{t('tokens.none')}</p>
+        )}
+      </section>
+    </section>
+  )
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError()
+  const { t } = useTranslation()
+  const root = useRouteLoaderData<{ requestId: string }>('root')
+  const status = isRouteErrorResponse(error) ? error.status : 500
+  return (
+    <section className="error-page" aria-labelledby="settings-error-title">
+      <h1 id="settings-error-title">{t('errors.title')}</h1>
+      <p role="alert">{status === 404 ? t('errors.notFound') : t('errors.unexpected', { requestId: root?.requestId ?? '' })}</p>
+      <a href="/">{t('errors.backHome')}</a>
+    </section>
+  )
+}

@@ -11,6 +11,7 @@ import {
   useRouteLoaderData,
 } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { useChangeLanguage } from 'remix-i18next/react'
 import { AppHeader } from './components/app-header.tsx'
 import { useNonce } from './components/nonce.tsx'
 import stylesheet from './styles/app.css'
@@ -34,6 +35,8 @@ export function Layout({ children }: { children: React.ReactNode }) {
   const { t, i18n } = useTranslation()
   const lang = data?.locale ?? i18n.language ?? 'es'
   const nonce = useNonce()
+  // After a client-side navigation (sign-in, ?lng=) the root loader may name another language.
+  useChangeLanguage(lang)
   return (
     <html lang={lang} dir="ltr">
       <head>

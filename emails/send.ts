@@ -57,6 +57,7 @@ export async function sendEmail<P extends object>(input: SendEmailInput<P>): Pro
       user_id: input.userId ?? null,
       workspace_id: input.workspaceId ?? null,
       status: 'pending',
+      category,
     })
     .onConflict((oc) => oc.column('key').doNothing())
     .returning('id')

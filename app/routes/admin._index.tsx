@@ -1,0 +1,150 @@
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
+import { SUPPORTED_LOCALES } from '#app/i18n/config.ts'
+import { requireActor, requireActorForAction } from '#app/utils/auth.server.ts'
+import { formErrorOf, formString, type FormError } from '#app/utils/form-errors.server.ts'
+import { createWorkspace, listWorkspaces } from '#app/utils/accounts.server.ts'
+
+export const handle = { i18n: ['admin', 'common'] }
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const actor = requireActor(request, context)
+  if (!actor.isAdmin) throw new Response('Forbidden', { status: 403, statusText: 'Forbidden' })
+  const workspaces = await listWorkspaces(actor)
+  return {
+    workspaces: workspaces.map((w) => ({ id: w.id, slug: w.slug, name: w.name, locale: w.default_locale, timeZone: w.time_zone, members: w.members })),
+    memberOf: actor.memberships.map((m) => m.slug),
+  }
+}
+
+const FIELDS = ['slug', 'name', 'defaultLocale', 'timeZone', 'secretariatEmail'] as const
+type Values = Partial<Record<(typeof FIELDS)[number], string>>
+type ActionResult = { ok: true; notice: { key: string; values: Record<string, string> } } | { ok: false; error: FormError; values: Values }
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const actor = await requireActorForAction(request, context)
+  if (!actor.isAdmin) throw new Response('Forbidden', { status: 403, statusText: 'Forbidden' })
+  const form = await request.formData()
+  const values: Values = Object.fromEntries(FIELDS.map((f) => [f, formString(form, f)]))
+  try {
+    const result = await createWorkspace(actor, {
+      slug: values.slug ?? '',
+      name: values.name ?? '',
+      defaultLocale: (values.defaultLocale ?? '') as (typeof SUPPORTED_LOCALES)[number],
+      timeZone: values.timeZone ?? '',
+      secretariatEmail: values.secretariatEmail ?? '',
+    })
+    const email = (values.secretariatEmail ?? '').trim().toLowerCase()
+    if (result.delivery.status === 'failed') {
+      return data<ActionResult>({ ok: true, notice: { key: 'admin:admin.createdMailFailed', values: { name: values.name ?? '', email, error: result.delivery.error } } }, { status: 202 })
+    }
+    return data<ActionResult>({ ok: true, notice: { key: 'admin:admin.created', values: { name: values.name ?? '', email } } })
+  } catch (error) {
+    const { status, error: formError } = formErrorOf(error)
+    return data<ActionResult>({ ok: false, error: formError, values }, { status })
+  }
+}
+
+export default function AdminHome() {
+  const { t } = useTranslation('admin')
+  const { workspaces, memberOf } = useLoaderData<typeof loader>()
+  const result = useActionData<ActionResult>()
+  const navigation = useNavigation()
+  const error = result && !result.ok ? result.error : null
+  const values: Values = result && !result.ok ? result.values : {}
+  const invalid = (field: string) => (error?.field === field ? { 'aria-invalid': true, 'aria-describedby': 'admin-error' } : {})
+  return (
+    <section className="admin-page" aria-labelledby="admin-title">
+      <h1 id="admin-title">{t('admin.title')}</h1>
+      <div aria-live="polite" aria-atomic="true">
+        {result?.ok ? (
+          <p className="notice" role="status">
+            {t(result.notice.key, result.notice.values)}
+          </p>
+        ) : null}
+      </div>
+
+      <h2 id="workspaces-heading">{t('admin.workspacesHeading')}</h2>
+      {workspaces.length === 0 ? (
+        <p className="muted">{t('admin.none')}</p>
+      ) : (
+        <table aria-labelledby="workspaces-heading">
+          <thead>
+            <tr>
+              <th scope="col">{t('admin.name')}</th>
+              <th scope="col">{t('admin.slug')}</th>
+              <th scope="col">{t('admin.language')}</th>
+              <th scope="col">{t('admin.timeZone')}</th>
+              <th scope="col">{t('admin.members')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {workspaces.map((w) => (
+              <tr key={w.id}>
+                <th scope="row">{w.name}</th>
+                <td>{memberOf.includes(w.slug) ? <Link to={`/w/${w.slug}`}>/w/{w.slug}</Link> : `/w/${w.slug}`}</td>
+                <td>{t(`languages.${w.locale}`, { ns: 'common' })}</td>
+                <td>{w.timeZone}</td>
+                <td>{w.members}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+
+      <h2 id="create-heading">{t('admin.createHeading')}</h2>
+      <p className="muted">{t('admin.createIntro')}</p>
+      <Form method="post" aria-labelledby="create-heading">
+        {error ? (
+          <p className="form-error" role="alert" id="admin-error">
+            {t(error.key, error.values)}
+          </p>
+        ) : null}
+        <label htmlFor="ws-name">{t('admin.nameLabel')}</label>
+        <input id="ws-name" name="name" required maxLength={200} defaultValue={values.name ?? ''} {...invalid('name')} />
+        <label htmlFor="ws-slug">{t('admin.slugLabel')}</label>
+        <input
+          id="ws-slug"
+          name="slug"
+          required
+          pattern="[a-z0-9][a-z0-9\-]{1,39}"
+          maxLength={40}
+          defaultValue={values.slug ?? ''}
+          aria-describedby={error?.field === 'slug' ? 'admin-error ws-slug-hint' : 'ws-slug-hint'}
+          aria-invalid={error?.field === 'slug' ? true : undefined}
+        />
+        <p className="muted" id="ws-slug-hint">
+          {t('admin.slugHint')}
+        </p>
+        <label htmlFor="ws-locale">{t('admin.defaultLocale')}</label>
+        <select id="ws-locale" name="defaultLocale" defaultValue={values.defaultLocale || 'es'}>
+          {SUPPORTED_LOCALES.map((l) => (
+            <option key={l} value={l}>
+              {t(`languages.${l}`, { ns: 'common' })}
+            </option>
+          ))}
+        </select>
+        <label htmlFor="ws-tz">{t('admin.timeZoneLabel')}</label>
+        <input
+          id="ws-tz"
+          name="timeZone"
+          required
+          defaultValue={values.timeZone || 'America/Lima'}
+          aria-describedby={error?.field === 'timeZone' ? 'admin-error ws-tz-hint' : 'ws-tz-hint'}
+          aria-invalid={error?.field === 'timeZone' ? true : undefined}
+        />
+        <p className="muted" id="ws-tz-hint">
+          {t('admin.timeZoneHint')}
+        </p>
+        <label htmlFor="ws-email">{t('admin.secretariatEmail')}</label>
+        <input id="ws-email" name="secretariatEmail" type="email" required maxLength={254} defaultValue={values.secretariatEmail ?? ''} {...invalid('secretariatEmail')} />
+        <p>
+          <button type="submit" disabled={navigation.state === 'submitting'}>
+            {t('admin.submit')}
+          </button>
+        </p>
+      </Form>
+    </section>
+  )
+}

@@ -1,0 +1,69 @@
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { isRouteErrorResponse, Link, Outlet, useLoaderData, useParams, useRouteError } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
+import { requireLocalOutbox } from '#app/utils/dev-emails.server.ts'
+import { db } from '#app/utils/accounts.server.ts'
+
+export const handle = { i18n: ['admin', 'common'] }
+
+export const meta: MetaFunction = () => [{ title: 'Ruta — /dev/emails' }, { name: 'robots', content: 'noindex' }]
+
+/** The local outbox, newest first. Development and demo only (404 otherwise). */
+export async function loader(_args: LoaderFunctionArgs) {
+  requireLocalOutbox()
+  const rows = await db.selectFrom('local_mail').select(['id', 'to_address', 'subject', 'created_at']).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(200).execute()
+  return { mails: rows.map((r) => ({ id: r.id, to: r.to_address, subject: r.subject, at: r.created_at.toISOString() })) }
+}
+
+export default function DevEmails() {
+  const { t } = useTranslation('admin')
+  const { mails } = useLoaderData<typeof loader>()
+  const params = useParams()
+  const fmt = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'medium' })
+  return (
+    <section className="dev-emails" aria-labelledby="dev-emails-title">
+      <h1 id="dev-emails-title">{t('dev.title')}</h1>
+      <p className="muted">{t('dev.intro')}</p>
+      {mails.length === 0 ? (
+        <p>{t('dev.empty')}</p>
+      ) : (
+        <table aria-labelledby="dev-emails-title">
+          <thead>
+            <tr>
+              <th scope="col">{t('dev.when')}</th>
+              <th scope="col">{t('dev.to')}</th>
+              <th scope="col">{t('dev.subject')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {mails.map((m) => (
+              <tr key={m.id} aria-current={params.id === m.id ? 'true' : undefined}>
+                <td>
+                  <time dateTime={m.at}>{fmt.format(new Date(m.at))}</time>
+                </td>
+                <td>{m.to}</td>
+                <td>
+                  <Link to={`/dev/emails/${m.id}`}>{m.subject}</Link>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <Outlet />
+    </section>
+  )
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError()
+  const { t } = useTranslation()
+  const status = isRouteErrorResponse(error) ? error.status : 500
+  return (
+    <section className="error-page" aria-labelledby="dev-emails-error">
+      <h1 id="dev-emails-error">{t('errors.title')}</h1>
+      <p role="alert">{status === 404 ? t('errors.notFound') : t('errors.unexpected', { requestId: '' })}</p>
+      <Link to="/">{t('errors.backHome')}</Link>
+    </section>
+  )
+}

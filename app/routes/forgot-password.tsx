@@ -1,0 +1,91 @@
+import { data, type ActionFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { Form, Link, useActionData, useNavigation, useRouteLoaderData } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
+import { formErrorOf, formString, type FormError } from '#app/utils/form-errors.server.ts'
+import { requestPasswordReset } from '#app/utils/accounts.server.ts'
+
+export const handle = { i18n: ['admin', 'auth'] }
+
+export const meta: MetaFunction = () => [{ title: 'Ruta' }]
+
+type ActionResult = { sent: true; email: string } | { error: FormError; email: string }
+
+/**
+ * The same answer whether or not the address has an account: only a
+ * malformed address or the per-IP throttle (which says nothing about any
+ * address) gives another one.
+ */
+export async function action({ request, context }: ActionFunctionArgs) {
+  const form = await request.formData()
+  const email = formString(form, 'email').trim().slice(0, 320)
+  try {
+    await requestPasswordReset({ email }, { ip: context.clientIp ?? null, locale: context.locale })
+    return data<ActionResult>({ sent: true, email: email.toLowerCase() })
+  } catch (error) {
+    const { status, error: formError } = formErrorOf(error)
+    const headers: HeadersInit = status === 429 ? { 'Retry-After': String(Number(formError.values?.count ?? 1) * 60) } : {}
+    return data<ActionResult>({ error: formError, email }, { status, headers })
+  }
+}
+
+export default function ForgotPassword() {
+  const { t } = useTranslation('admin')
+  const result = useActionData<ActionResult>()
+  const navigation = useNavigation()
+  const error = result && 'error' in result ? result.error : null
+  return (
+    <section className="forgot-page" aria-labelledby="forgot-title">
+      <h1 id="forgot-title">{t('forgot.title')}</h1>
+      <div aria-live="polite" aria-atomic="true">
+        {result && 'sent' in result ? (
+          <p className="notice" role="status">
+            {t('forgot.sent', { email: result.email })}
+          </p>
+        ) : null}
+        {error ? (
+          <p className="form-error" role="alert" id="forgot-error">
+            {t(error.key, error.values)}
+          </p>
+        ) : null}
+      </div>
+      <p>{t('forgot.intro')}</p>
+      <Form method="post">
+        <label htmlFor="forgot-email">{t('forgot.email')}</label>
+        <input
+          id="forgot-email"
+          name="email"
+          type="email"
+          autoComplete="username"
+          inputMode="email"
+          autoCapitalize="none"
+          spellCheck={false}
+          required
+          maxLength={320}
+          defaultValue={result?.email ?? ''}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? 'forgot-error' : undefined}
+        />
+        <p>
+          <button type="submit" disabled={navigation.state === 'submitting'}>
+            {t('forgot.submit')}
+          </button>
+        </p>
+      </Form>
+      <p>
+        <Link to="/login">{t('forgot.back')}</Link>
+      </p>
+    </section>
+  )
+}
+
+export function ErrorBoundary() {
+  const { t } = useTranslation()
+  const root = useRouteLoaderData<{ requestId?: string }>('root')
+  return (
+    <section className="error-page" aria-labelledby="forgot-error-title">
+      <h1 id="forgot-error-title">{t('errors.title')}</h1>
+      <p role="alert">{t('errors.unexpected', { requestId: root?.requestId ?? '' })}</p>
+      <Link to="/login">{t('nav.signIn')}</Link>
+    </section>
+  )
+}

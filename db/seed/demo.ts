@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely'
 import type { DB } from '#db/types.ts'
 import { importPlanFile } from '#db/import/plan-importer.ts'
 import { SACM_COUNTRIES, SACM_ORGANISATIONS, SACM_WORKSPACE } from './reference.ts'
+import { DEMO_SIGN_IN, seedDemoAccounts } from './accounts.ts'
 
 export const DEMO_PLAN_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'plan-of-action.txt')
 
@@ -56,5 +57,7 @@ export async function seedDemo(db: Kysely<DB>): Promise<SeedReport> {
     created.push(`the plan of action (${report.totals.created} items)`)
   }
 
-  return { created }
+  created.push(...(await seedDemoAccounts(db, workspaceId)))
+
+  return { created, signIn: DEMO_SIGN_IN }
 }

@@ -29,7 +29,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const password = String(form.get('password') ?? '')
   const redirectTo = safeRedirect(form.get('redirectTo'))
   try {
-    const result = await signIn({ email, password }, { ip: context.clientIp ?? null, userAgent: request.headers.get('user-agent') })
+    const result = await signIn(
+      { email, password },
+      { ip: context.clientIp ?? null, userAgent: request.headers.get('user-agent'), replacesSessionId: context.actor?.sessionId },
+    )
     return redirect(redirectTo ?? homeOf(result.actor), { status: 303, headers: { 'Set-Cookie': result.cookie } })
   } catch (error) {
     if (!isAppError(error)) throw error
@@ -94,7 +97,7 @@ export default function Login() {
           required
           maxLength={320}
           defaultValue={actionData?.email ?? ''}
-          autoFocus={!actionData}
+          autoFocus={!actionData || actionData.field === 'email'}
           aria-invalid={error ? true : undefined}
           aria-describedby={error ? 'login-error' : undefined}
         />
@@ -105,6 +108,7 @@ export default function Login() {
           name="password"
           type="password"
           autoComplete="current-password"
+          autoFocus={!!actionData && actionData.field !== 'email'}
           required
           maxLength={1024}
           aria-invalid={error ? true : undefined}

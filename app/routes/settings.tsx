@@ -49,6 +49,8 @@ const INTENTS: readonly Intent[] = ['profile', 'password', 'signOutOthers', 'cre
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const actor = await requireActorForAction(request, context)
+  // Account settings change only from a browser session, never with an API token.
+  if (actor.via !== 'session') throw new Response('Forbidden: account settings need a signed-in browser session', { status: 403 })
   const form = await request.formData()
   const raw = String(form.get('intent') ?? '')
   const intent = (INTENTS as readonly string[]).includes(raw) ? (raw as Intent) : null

@@ -185,9 +185,16 @@ export async function listSessions(userId: string): Promise<SessionInfo[]> {
     .sort((a, b) => b.lastSeenAt.getTime() - a.lastSeenAt.getTime())
 }
 
-/** Deletes expired sessions (idle or absolute); for a periodic job. */
-export async function purgeExpiredSessions(): Promise<void> {
-  await rt().lucia.deleteExpiredSessions()
+/** Deletes expired sessions (idle or absolute): all of them (a periodic job), or one user's (at sign-in). */
+export async function purgeExpiredSessions(userId?: string): Promise<void> {
+  const { lucia, maxAgeMs } = rt()
+  if (!userId) return lucia.deleteExpiredSessions()
+  const now = Date.now()
+  await db
+    .deleteFrom('user_session')
+    .where('user_id', '=', userId)
+    .where((eb) => eb.or([eb('expires_at', '<=', new Date(now)), eb('created_at', '<=', new Date(now - maxAgeMs))]))
+    .execute()
 }
 
 function truncate(value: string | null, max: number): string | null {

@@ -100,6 +100,17 @@ describe('POST /login', () => {
     expect(JSON.stringify(logged)).not.toContain(TEST_PASSWORD)
   })
 
+  it('issues a fresh session and ends the one the browser already had', async () => {
+    const before = await createSignedInMember(db, workspace, 'observer')
+    const { user } = await createMemberWithPassword(db, workspace, 'observer')
+    const response = await postLogin({ email: user.email, password: TEST_PASSWORD }, { Cookie: before.cookieHeader })
+    expect(response.status).toBe(303)
+    const cookie = response.headers.getSetCookie().find((c) => /^ruta_session=[0-9a-f]/.test(c))
+    expect(cookie).toBeDefined()
+    expect(cookie).not.toContain(before.token)
+    expect(await db.selectFrom('user_session').select('id').where('id', '=', before.sessionId).executeTakeFirst()).toBeUndefined()
+  })
+
   it('goes to a same-origin redirectTo, and ignores foreign ones', async () => {
     const { user } = await createMemberWithPassword(db, workspace, 'observer')
     const to = async (redirectTo: string) => (await postLogin({ email: user.email, password: TEST_PASSWORD, redirectTo })).headers.get('location')

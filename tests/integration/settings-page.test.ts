@@ -121,6 +121,20 @@ describe('/settings', () => {
     expect((await fetch(`${base}/api/trpc/auth.me`, { headers: { Authorization: `Bearer ${token}` } })).status).toBe(401)
   })
 
+  it('refuses account changes made with an API token instead of a browser session', async () => {
+    const member = await createSignedInMember(db, workspace, 'observer')
+    const { createApiToken } = await import('#server/auth/api-token.ts')
+    const { token } = await createApiToken(member.user.id, 'script')
+    const response = await fetch(`${base}/settings`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ intent: 'createToken', tokenName: 'minted by a token' }).toString(),
+    })
+    expect(response.status).toBe(403)
+    expect(await db.selectFrom('api_token').select('id').where('name', '=', 'minted by a token').executeTakeFirst()).toBeUndefined()
+  })
+
   it('lists sessions and signs out everywhere else', async () => {
     const member = await createSignedInMember(db, workspace, 'observer')
     const { createSession } = await import('#server/auth/session.ts')

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import type { Actor } from '#server/authz.ts'
 import { maySignIn } from '#server/auth/authenticate.ts'
 import { burnPasswordCheck, verifyPassword } from '#server/auth/password.ts'
-import { createSession, type SessionInfo } from '#server/auth/session.ts'
+import { createSession, invalidateSession, purgeExpiredSessions, type SessionInfo } from '#server/auth/session.ts'
 import { signInThrottle, type SignInThrottle } from '#server/auth/throttle.ts'
 import { db } from '#server/db.ts'
 import { AppError } from '#server/errors.ts'
@@ -33,7 +33,7 @@ export interface SignInResult {
  */
 export async function signIn(
   input: TSignIn,
-  meta: { ip: string | null; userAgent: string | null },
+  meta: { ip: string | null; userAgent: string | null; replacesSessionId?: string },
   options: { throttle?: SignInThrottle } = {},
 ): Promise<SignInResult> {
   const parsed = ZSignIn.safeParse(input)
@@ -61,6 +61,9 @@ export async function signIn(
   }
 
   await attempt.succeeded()
+  // Never carry a session across a sign-in: the one this browser had (if any) ends, a new one starts.
+  if (meta.replacesSessionId) await invalidateSession(meta.replacesSessionId)
+  await purgeExpiredSessions(actor.userId)
   const { token, cookie, session } = await createSession(actor.userId, { ip: meta.ip, userAgent: meta.userAgent })
   actor.sessionId = session.id
   await recordAccountActivity(db, { action: 'auth.signed_in', actorId: actor.userId, subjectId: actor.userId, after: { email }, ip: meta.ip })

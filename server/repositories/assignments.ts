@@ -1,5 +1,6 @@
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely'
 import type { AssignmentStatus, DB } from '#db/types.ts'
+import { recordActivity } from './activity.ts'
 
 type Q = Kysely<DB> | Transaction<DB>
 
@@ -105,22 +106,12 @@ export async function insertHistory(
     .execute()
 }
 
+/** Kept for callers written against it; the audit log itself is server/repositories/activity.ts. */
 export async function insertActivity(
   trx: Transaction<DB>,
   row: { workspaceId: string; actorId: string; action: string; subjectType: string; subjectId: string; before: unknown; after: unknown },
 ) {
-  await trx
-    .insertInto('activity')
-    .values({
-      workspace_id: row.workspaceId,
-      actor_id: row.actorId,
-      action: row.action,
-      subject_type: row.subjectType,
-      subject_id: row.subjectId,
-      before: row.before === null ? null : JSON.stringify(row.before),
-      after: row.after === null ? null : JSON.stringify(row.after),
-    })
-    .execute()
+  await recordActivity(trx, { ...row, before: row.before ?? undefined, after: row.after ?? undefined })
 }
 
 /** One outbox row per event; the relay (jobs/) turns it into e-mails. */
@@ -252,6 +243,9 @@ export interface ListFilters {
   dueTo?: string
   organisationId?: string
   lead?: { kind: 'all_countries' | 'secretariat' } | { kind: 'country'; code: string } | { kind: 'organisation'; code: string }
+  /** Due at most / more than this many days after today in the assignee's time zone (the home page's "due soon"). */
+  dueWithinDays?: number
+  dueAfterDays?: number
 }
 
 export interface ListCursor {
@@ -265,7 +259,13 @@ export interface ListCursor {
  * One page of the board in a single query: overdue first, then by due date,
  * then by id (a total order, so the keyset cursor is stable).
  */
-export async function listPage(q: Q, filters: ListFilters, page: { limit: number; cursor?: ListCursor }, overdue: RawBuilder<boolean>) {
+export async function listPage(
+  q: Q,
+  filters: ListFilters,
+  page: { limit: number; cursor?: ListCursor },
+  overdue: RawBuilder<boolean>,
+  today: RawBuilder<string>,
+) {
   const rank = sql<number>`(CASE WHEN ${overdue} THEN 0 ELSE 1 END)`
   let query = q
     .selectFrom('assignment as a')
@@ -281,6 +281,7 @@ export async function listPage(q: Q, filters: ListFilters, page: { limit: number
       'a.due_date',
       overdue.as('overdue'),
       rank.as('rank'),
+      sql<number>`(a.due_date - ${today})`.as('days_left'),
       'a.version',
       'a.updated_at',
     ])
@@ -296,6 +297,8 @@ export async function listPage(q: Q, filters: ListFilters, page: { limit: number
   if (filters.overdue !== undefined) query = query.where(filters.overdue ? overdue : sql<boolean>`NOT ${overdue}`)
   if (filters.dueFrom) query = query.where('a.due_date', '>=', filters.dueFrom)
   if (filters.dueTo) query = query.where('a.due_date', '<=', filters.dueTo)
+  if (filters.dueWithinDays !== undefined) query = query.where(sql<boolean>`a.due_date <= ${today} + ${filters.dueWithinDays}::int`)
+  if (filters.dueAfterDays !== undefined) query = query.where(sql<boolean>`a.due_date > ${today} + ${filters.dueAfterDays}::int`)
   const lead = filters.lead
   if (lead) {
     query = query.where((eb) =>
@@ -316,4 +319,13 @@ export async function listPage(q: Q, filters: ListFilters, page: { limit: number
   if (cursor) query = query.where(sql<boolean>`(${rank}, a.due_date, a.id) > (${cursor.o}, ${cursor.d}::date, ${cursor.id}::uuid)`)
   const rows = await query.orderBy(rank).orderBy('a.due_date').orderBy('a.id').limit(page.limit + 1).execute()
   return rows
+}
+
+/** The member states and organisations of a workspace, for the board's filters. */
+export async function boardOptions(q: Q, workspaceId: string) {
+  const [countries, organisations] = await Promise.all([
+    q.selectFrom('country').select(['code', 'name_es', 'name_pt', 'name_en']).where('workspace_id', '=', workspaceId).orderBy('code').execute(),
+    q.selectFrom('organisation').select(['code', 'name']).where('workspace_id', '=', workspaceId).orderBy('code').execute(),
+  ])
+  return { countries: countries.map((c) => ({ ...c, code: c.code.trim() })), organisations }
 }

@@ -1,4 +1,5 @@
 import { TRPCError } from '@trpc/server'
+import { sql } from 'kysely'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { ZodError } from 'zod'
 import type { Actor } from '#server/authz.ts'
@@ -75,7 +76,7 @@ async function state(assignmentId: string) {
   const outbox = await db
     .selectFrom('outbox')
     .select(['topic', 'payload', 'created_at'])
-    .where(({ eb, ref }) => eb(ref('payload', '->>').key('assignmentId' as never), '=', assignmentId))
+    .where(sql<string>`payload->>'assignmentId'`, '=', assignmentId)
     .orderBy('created_at')
     .execute()
   return {

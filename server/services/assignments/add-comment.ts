@@ -1,5 +1,6 @@
 import { authorize, membershipIn, type Actor } from '#server/authz.ts'
 import { db } from '#server/db.ts'
+import { recordActivity } from '#server/repositories/activity.ts'
 import * as assignments from '#server/repositories/assignments.ts'
 import { parseInput, ZAddComment, type TAddComment } from './schemas.ts'
 import { notFound, writeComment } from './shared.ts'
@@ -31,13 +32,12 @@ export async function addComment(actor: Actor, rawInput: TAddComment) {
       note: input.body,
       version: current.version,
     })
-    await assignments.insertActivity(trx, {
+    await recordActivity(trx, {
       workspaceId: current.workspaceId,
       actorId: actor.userId,
       action: 'comment.add',
       subjectType: 'assignment',
       subjectId: current.id,
-      before: null,
       after: { commentId: comment.id, body: comment.body, mentionedUserIds },
     })
     return {

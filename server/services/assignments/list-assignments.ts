@@ -2,7 +2,7 @@ import { requireMember, type Actor } from '#server/authz.ts'
 import { db } from '#server/db.ts'
 import { AppError } from '#server/errors.ts'
 import type { AssignmentStatus } from '#db/types.ts'
-import { isOverdueSql } from '#server/repositories/assignment-sql.ts'
+import { assigneeTodaySql, isOverdueSql } from '#server/repositories/assignment-sql.ts'
 import * as assignments from '#server/repositories/assignments.ts'
 import { toItem, type AssignmentItem } from './present.ts'
 import { parseInput, ZListAssignments, type TListAssignments } from './schemas.ts'
@@ -64,6 +64,7 @@ export async function listAssignments(
     },
     { limit, cursor: input.cursor ? decodeCursor(input.cursor) : undefined },
     isOverdueSql(options.asOf, 'a'),
+    assigneeTodaySql(options.asOf, 'a'),
   )
   const page = rows.slice(0, limit)
   const last = page[page.length - 1]

@@ -1,6 +1,7 @@
 import { requireAssignmentWrite, type Actor } from '#server/authz.ts'
 import { db } from '#server/db.ts'
 import { AppError } from '#server/errors.ts'
+import { recordActivity } from '#server/repositories/activity.ts'
 import * as assignments from '#server/repositories/assignments.ts'
 import * as evidence from '#server/repositories/evidence.ts'
 import { readItem } from './read-item.ts'
@@ -72,7 +73,7 @@ export async function updateAssignment(actor: Actor, rawInput: TUpdateAssignment
       note,
       version: next.version,
     })
-    await assignments.insertActivity(trx, {
+    await recordActivity(trx, {
       workspaceId: current.workspaceId,
       actorId: actor.userId,
       action: `assignment.${action}`,

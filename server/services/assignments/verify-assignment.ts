@@ -1,5 +1,6 @@
 import { authorize, type Actor } from '#server/authz.ts'
 import { db } from '#server/db.ts'
+import { recordActivity } from '#server/repositories/activity.ts'
 import * as assignments from '#server/repositories/assignments.ts'
 import { readItem } from './read-item.ts'
 import { parseInput, ZVerifyAssignment, type TVerifyAssignment } from './schemas.ts'
@@ -26,7 +27,7 @@ export async function verifyAssignment(actor: Actor, rawInput: TVerifyAssignment
       note: '',
       version: next.version,
     })
-    await assignments.insertActivity(trx, {
+    await recordActivity(trx, {
       workspaceId: current.workspaceId,
       actorId: actor.userId,
       action: 'assignment.verify',

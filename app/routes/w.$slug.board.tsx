@@ -1,0 +1,301 @@
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { Form, isRouteErrorResponse, Link, useLoaderData, useRouteError, useRouteLoaderData } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
+import { ASSIGNMENT_STATUSES, formatters, OverdueBadge, StatusBadge } from '#app/components/assignment-ui.tsx'
+import type { AppLocale } from '#app/i18n/config.ts'
+import { isAppError, translator, listAssignments, type AssignmentItem, listBoardOptions } from '#app/utils/assignments.server.ts'
+import { requireWorkspace } from '#app/utils/workspace.server.ts'
+
+export const handle = { i18n: ['board', 'assignments'] }
+
+const PAGE_SIZE = 50
+/** The board's URL parameters → assignment.list's input names. */
+const FIELD_OF_PARAM: Record<string, string> = {
+  countryCode: 'country',
+  status: 'status',
+  objectiveCode: 'objective',
+  lead: 'lead',
+  dueFrom: 'dueFrom',
+  dueTo: 'dueTo',
+  cursor: 'cursor',
+}
+
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const { actor, membership } = requireWorkspace(context, params.slug, request)
+  const url = new URL(request.url)
+  const q = url.searchParams
+  const many = (name: string) => q.getAll(name).map((v) => v.trim()).filter(Boolean)
+  const one = (name: string) => q.get(name)?.trim() || undefined
+  const countries = many('country')
+  const statuses = many('status')
+  const filters = {
+    country: countries,
+    status: statuses,
+    objective: one('objective') ?? '',
+    lead: one('lead') ?? '',
+    overdue: q.get('overdue') === '1',
+    dueFrom: one('dueFrom') ?? '',
+    dueTo: one('dueTo') ?? '',
+  }
+  const input = {
+    workspaceId: membership.workspaceId,
+    countryCode: countries.length ? countries.map((c) => c.toUpperCase()) : undefined,
+    status: statuses.length ? (statuses as never) : undefined,
+    objectiveCode: one('objective'),
+    lead: one('lead'),
+    overdue: filters.overdue ? true : undefined,
+    dueFrom: one('dueFrom'),
+    dueTo: one('dueTo'),
+    cursor: one('cursor'),
+    limit: PAGE_SIZE,
+  }
+  let items: AssignmentItem[] = []
+  let nextCursor: string | null = null
+  let error: { field: string; message: string; cursor: boolean } | null = null
+  try {
+    const page = await listAssignments(actor, input)
+    items = page.items
+    nextCursor = page.nextCursor
+  } catch (e) {
+    if (!isAppError(e) || e.code !== 'BAD_REQUEST') throw e
+    const field = FIELD_OF_PARAM[String(e.details.field ?? '').split('.')[0]] ?? String(e.details.field ?? '')
+    error = { field, message: e.message.replace(/^[\w.]+: /, ''), cursor: field === 'cursor' }
+  }
+  const waiting =
+    membership.role === 'secretariat' ? (await listAssignments(actor, { workspaceId: membership.workspaceId, status: 'submitted', limit: 10 })) : null
+  const options = await listBoardOptions(actor, { workspaceId: membership.workspaceId })
+  const t = translator(context.locale)
+  const page: PageData = {
+    slug: membership.slug,
+    filters,
+    items,
+    nextCursor,
+    hasCursor: !!input.cursor,
+    error,
+    waiting,
+    countries: options.countries.map((c) => ({ code: c.code, name: context.locale === 'pt' ? c.name_pt : context.locale === 'en' ? c.name_en : c.name_es })),
+    organisations: options.organisations,
+    locale: context.locale,
+    timeZone: actor.timeZone,
+    pageTitle: `${t('title', { ns: 'board' })} · ${membership.name} · Ruta`,
+  }
+  return page
+}
+
+interface PageData {
+  slug: string
+  filters: { country: string[]; status: string[]; objective: string; lead: string; overdue: boolean; dueFrom: string; dueTo: string }
+  items: AssignmentItem[]
+  nextCursor: string | null
+  hasCursor: boolean
+  error: { field: string; message: string; cursor: boolean } | null
+  waiting: { items: AssignmentItem[]; nextCursor: string | null } | null
+  countries: { code: string; name: string }[]
+  organisations: { code: string; name: string }[]
+  locale: AppLocale
+  timeZone: string
+  pageTitle: string
+}
+
+export const meta: MetaFunction = ({ data }) => [{ title: (data as PageData | undefined)?.pageTitle ?? 'Ruta' }]
+
+/** The current filters as a query string (the cursor left out, or replaced). */
+function queryOf(filters: PageData['filters'], cursor?: string) {
+  const q = new URLSearchParams()
+  for (const c of filters.country) q.append('country', c)
+  for (const s of filters.status) q.append('status', s)
+  if (filters.objective) q.set('objective', filters.objective)
+  if (filters.lead) q.set('lead', filters.lead)
+  if (filters.overdue) q.set('overdue', '1')
+  if (filters.dueFrom) q.set('dueFrom', filters.dueFrom)
+  if (filters.dueTo) q.set('dueTo', filters.dueTo)
+  if (cursor) q.set('cursor', cursor)
+  const s = q.toString()
+  return s ? `?${s}` : ''
+}
+
+export default function Board() {
+  const data = useLoaderData() as PageData
+  const { t } = useTranslation('board')
+  const { t: ta } = useTranslation('assignments')
+  const fmt = formatters(data.locale, data.timeZone)
+  const f = data.filters
+  const err = (field: string) => (data.error && !data.error.cursor && data.error.field === field ? data.error : null)
+  const errProps = (field: string) => (err(field) ? { 'aria-invalid': true as const, 'aria-describedby': `filter-${field}-error` } : {})
+  const ErrorText = ({ field }: { field: string }) =>
+    err(field) ? (
+      <p id={`filter-${field}-error`} className="field-error" role="alert">
+        {t('errors.filter', { field: t(`filters.${field === 'country' ? 'country' : field === 'objective' ? 'objective' : field}`), message: err(field)?.message })}
+      </p>
+    ) : null
+  const countryName = (code: string | null) => (code ? (data.countries.find((c) => c.code === code)?.name ?? code) : t('secretariat'))
+
+  return (
+    <section aria-labelledby="board-title" className="board">
+      <h1 id="board-title">{t('title')}</h1>
+
+      {data.waiting ? (
+        <section aria-labelledby="waiting-heading" className="waiting">
+          <h2 id="waiting-heading">
+            {t('waiting.heading')} <span className="count">({data.waiting.items.length}{data.waiting.nextCursor ? '+' : ''})</span>
+          </h2>
+          {data.waiting.items.length === 0 ? (
+            <p className="muted">{t('waiting.none')}</p>
+          ) : (
+            <ul className="assignment-list">
+              {data.waiting.items.map((item) => (
+                <li key={item.id}>
+                  <Link to={`/w/${data.slug}/assignments/${item.id}`}>
+                    <span className="code">{item.taskCode}</span> {item.taskTitle} — {countryName(item.countryCode)}
+                  </Link>{' '}
+                  <span className="muted">
+                    <time dateTime={item.dueDate}>{fmt.day(item.dueDate)}</time>
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )}
+          <Link to={`/w/${data.slug}/board?status=submitted`}>{t('waiting.all')}</Link>
+        </section>
+      ) : null}
+
+      <Form method="get" className="board-filters" aria-labelledby="filters-heading">
+        <h2 id="filters-heading">{t('filters.heading')}</h2>
+        <div className="filter-grid">
+          <div>
+            <label htmlFor="filter-country">{t('filters.country')}</label>
+            <select id="filter-country" name="country" defaultValue={f.country[0] ?? ''} {...errProps('country')}>
+              <option value="">{t('filters.any')}</option>
+              {data.countries.map((c) => (
+                <option key={c.code} value={c.code}>
+                  {c.name}
+                </option>
+              ))}
+            </select>
+            <ErrorText field="country" />
+          </div>
+          <div>
+            <label htmlFor="filter-status">{t('filters.status')}</label>
+            <select id="filter-status" name="status" defaultValue={f.status[0] ?? ''} {...errProps('status')}>
+              <option value="">{t('filters.any')}</option>
+              {ASSIGNMENT_STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {ta(`statuses.${s}`)}
+                </option>
+              ))}
+            </select>
+            <ErrorText field="status" />
+          </div>
+          <div>
+            <label htmlFor="filter-objective">{t('filters.objective')}</label>
+            <input id="filter-objective" name="objective" inputMode="decimal" defaultValue={f.objective} {...errProps('objective')} />
+            <ErrorText field="objective" />
+          </div>
+          <div>
+            <label htmlFor="filter-lead">{t('filters.lead')}</label>
+            <select id="filter-lead" name="lead" defaultValue={f.lead} {...errProps('lead')}>
+              <option value="">{t('filters.any')}</option>
+              <option value="all_countries">{t('filters.allCountries')}</option>
+              <option value="secretariat">{t('filters.secretariat')}</option>
+              {data.countries.map((c) => (
+                <option key={c.code} value={`country:${c.code}`}>
+                  {c.name}
+                </option>
+              ))}
+              {data.organisations.map((o) => (
+                <option key={o.code} value={`organisation:${o.code}`}>
+                  {o.name}
+                </option>
+              ))}
+            </select>
+            <ErrorText field="lead" />
+          </div>
+          <div>
+            <label htmlFor="filter-dueFrom">{t('filters.dueFrom')}</label>
+            <input id="filter-dueFrom" name="dueFrom" type="date" defaultValue={f.dueFrom} {...errProps('dueFrom')} />
+            <ErrorText field="dueFrom" />
+          </div>
+          <div>
+            <label htmlFor="filter-dueTo">{t('filters.dueTo')}</label>
+            <input id="filter-dueTo" name="dueTo" type="date" defaultValue={f.dueTo} {...errProps('dueTo')} />
+            <ErrorText field="dueTo" />
+          </div>
+          <div className="checkbox">
+            <label>
+              <input type="checkbox" name="overdue" value="1" defaultChecked={f.overdue} /> {t('filters.overdue')}
+            </label>
+          </div>
+        </div>
+        <p>
+          <button type="submit">{t('filters.apply')}</button> <Link to={`/w/${data.slug}/board`}>{t('filters.clear')}</Link>
+        </p>
+      </Form>
+
+      <div aria-live="polite" aria-atomic="true">
+        {data.error?.cursor ? (
+          <p className="form-error" role="alert">
+            {t('errors.cursor')}
+          </p>
+        ) : null}
+        <p className="muted">{t('results', { count: data.items.length })}</p>
+      </div>
+
+      {data.items.length === 0 ? (
+        <p>{t('none')}</p>
+      ) : (
+        <table className="board-table">
+          <caption className="visually-hidden">{t('caption')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('columns.code')}</th>
+              <th scope="col">{t('columns.task')}</th>
+              <th scope="col">{t('columns.country')}</th>
+              <th scope="col">{t('columns.status')}</th>
+              <th scope="col">{t('columns.due')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.items.map((item) => (
+              <tr key={item.id} className={item.overdue ? 'overdue-row' : undefined}>
+                <td className="code">{item.taskCode}</td>
+                <td>
+                  <Link to={`/w/${data.slug}/assignments/${item.id}`}>{item.taskTitle}</Link>
+                </td>
+                <td>{countryName(item.countryCode)}</td>
+                <td>
+                  <StatusBadge status={item.status} />
+                </td>
+                <td>
+                  <time dateTime={item.dueDate}>{fmt.day(item.dueDate)}</time> {item.overdue ? <OverdueBadge /> : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+
+      <nav aria-label={t('pagination')} className="pagination">
+        {data.hasCursor ? <Link to={`/w/${data.slug}/board${queryOf(f)}`}>{t('firstPage')}</Link> : null}{' '}
+        {data.nextCursor ? (
+          <Link to={`/w/${data.slug}/board${queryOf(f, data.nextCursor)}`} rel="next">
+            {t('nextPage')}
+          </Link>
+        ) : null}
+      </nav>
+    </section>
+  )
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError()
+  const { t } = useTranslation()
+  const root = useRouteLoaderData<{ requestId?: string }>('root')
+  const status = isRouteErrorResponse(error) ? error.status : 500
+  const message = status === 404 ? t('workspaceNotFound') : t('errors.unexpected', { requestId: root?.requestId ?? '' })
+  return (
+    <section className="error-page" aria-labelledby="board-error-title">
+      <h1 id="board-error-title">{t('errors.title')}</h1>
+      <p role="alert">{message}</p>
+    </section>
+  )
+}

@@ -20,7 +20,9 @@ export async function addEvidence(actor: Actor, rawInput: TAddEvidence) {
   const input = parseInput(ZAddEvidence, rawInput)
   let file: { name: string; data: Buffer; contentType: string } | undefined
   if ('file' in input) {
-    const name = input.file.name.replace(/[\\/]/g, '_').replace(/[\u0000-\u001f\u007f]/g, '')
+    const rawName = input.file.name.replace(/[\\/]/g, '_')
+    // Control characters have no place in a file name (nor in a Content-Disposition header).
+    const name = [...rawName].filter((ch) => ch.charCodeAt(0) > 0x1f && ch.charCodeAt(0) !== 0x7f).join('')
     if (input.file.data.length > MAX_EVIDENCE_BYTES) {
       throw new AppError('BAD_REQUEST', 'file: the file is larger than 20 MB', { field: 'file', i18n: { key: 'assignments:errors.fileTooLarge' } })
     }

@@ -22,8 +22,8 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value)
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value))
 
 const scenarios = JSON.parse(readFileSync(process.env.BENCH_BARE_SCENARIOS ?? '', 'utf8')) as Record<string, Statement[]>
-// The same pool size as the app's (createDb's default).
-const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 })
+// The same pool size and session settings as the app's (createDb): the limit runs the SQL at its best.
+const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10, options: '-c jit=off' })
 
 async function run(statements: Statement[]): Promise<unknown[][]> {
   const transactional = statements.some((s) => /^\s*begin\b/i.test(s.sql))

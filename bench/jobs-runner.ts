@@ -25,11 +25,14 @@ const counts = await sql<{ assignments: number; users: number }>`
 const { runReminderSweep } = await import('#server/services/follow-up/run-reminder-sweep.ts')
 const reminders = await timed(() => runReminderSweep({ asOf }))
 out.reminders = { ...reminders, assignments: counts.rows[0].assignments }
+// Written after each step, so a run stopped for taking too long still reports what finished.
+const save = () => writeFileSync(process.env.BENCH_JOBS_OUT ?? 'bench/out/jobs.json', JSON.stringify(out, null, 2))
+save()
 const { runDigestSweep } = await import('#server/services/follow-up/run-digest-sweep.ts')
 const digests = await timed(() => runDigestSweep({ asOf }))
 out.digests = { ...digests, users: counts.rows[0].users }
 const pending = await sql<{ n: number }>`SELECT count(*)::int AS n FROM email_log WHERE status = 'pending'`.execute(db)
 out.pendingEmails = pending.rows[0].n
-writeFileSync(process.env.BENCH_JOBS_OUT ?? 'bench/out/jobs.json', JSON.stringify(out, null, 2))
+save()
 await closeDb()
 process.exit(0)

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, rmSync } from 'node:fs'
 import path from 'node:path'
 import pg from 'pg'
 import { freePort, startNode, waitForHttp } from './lib/process.ts'
@@ -9,6 +9,8 @@ export interface JobsResult {
   delivery?: { emails: number; requests: number; rejected: number; seconds: number; endToEndSeconds: number; perSecond: number; ratio: number; left: number }
   runnerPeakRssBytes?: number
   workerPeakRssBytes?: number
+  /** Set when the sweeps were stopped for running far over budget. */
+  timedOutAfterSeconds?: number
   notes: string[]
 }
 
@@ -51,17 +53,42 @@ export async function runJobsPhase(opts: { databaseUrl: string; appUrl: string; 
     await waitForHttp(`${stubUrl}/stats`, 20_000, stub, stubLog)
     const outFile = path.join(opts.outDir, 'jobs.json')
     const runnerLog = path.join(opts.outDir, 'jobs-runner.log')
+    rmSync(outFile, { force: true })
     opts.log('jobs: reminder sweep and digest sweep…')
     const runner = startNode('jobs runner', 'bench/jobs-runner.ts', { ...common, BENCH_AS_OF: asOf, BENCH_JOBS_OUT: outFile }, runnerLog)
-    const code = await new Promise<number | null>((resolve) => runner.child.once('exit', (c) => resolve(c)))
+    // Bounded: a sweep far over its budget is reported, not waited for.
+    const runnerLimit = (opts.quick ? 90 : 300) * 1000
+    let timedOut = false
+    const code = await new Promise<number | null>((resolve) => {
+      const timer = setTimeout(() => {
+        timedOut = true
+        runner.child.kill('SIGKILL')
+      }, runnerLimit)
+      runner.child.once('exit', (c) => {
+        clearTimeout(timer)
+        resolve(c)
+      })
+    })
     result.runnerPeakRssBytes = runner.peakRssBytes()
     await runner.stop()
-    if (code !== 0) {
+    const out = (existsSync(outFile) ? JSON.parse(readFileSync(outFile, 'utf8')) : {}) as {
+      reminders?: SweepOutput & { assignments: number }
+      digests?: SweepOutput & { users: number }
+      pendingEmails?: number
+    }
+    if (out.reminders) {
+      result.reminders = { seconds: out.reminders.seconds, statements: out.reminders.statements, assignments: out.reminders.assignments, claimed: out.reminders.result.claimed, skipped: out.reminders.result.skipped }
+      opts.log(`  reminders: ${result.reminders.claimed} claimed in ${result.reminders.seconds.toFixed(2)} s (${result.reminders.statements} statements)`)
+    }
+    if (timedOut) {
+      result.timedOutAfterSeconds = runnerLimit / 1000
+      notes.push(`${out.reminders ? 'digest build' : 'reminder sweep (and digest build)'}: not finished after ${runnerLimit / 1000} s of jobs (stopped there); far over budget`)
+      return result
+    }
+    if (code !== 0 || !out.reminders || !out.digests) {
       notes.push(`jobs runner failed (exit ${code}): ${readFileSync(runnerLog, 'utf8').slice(-400).replace(/\s+/g, ' ')}`)
       return result
     }
-    const out = JSON.parse(readFileSync(outFile, 'utf8')) as { reminders: SweepOutput & { assignments: number }; digests: SweepOutput & { users: number }; pendingEmails: number }
-    result.reminders = { seconds: out.reminders.seconds, statements: out.reminders.statements, assignments: out.reminders.assignments, claimed: out.reminders.result.claimed, skipped: out.reminders.result.skipped }
     const built = out.digests.result.claimed
     result.digests = {
       seconds: out.digests.seconds,
@@ -71,7 +98,6 @@ export async function runJobsPhase(opts: { databaseUrl: string; appUrl: string; 
       nothingNew: out.digests.result.nothingNew ?? 0,
       perSecond: out.digests.seconds > 0 ? built / out.digests.seconds : 0,
     }
-    opts.log(`  reminders: ${result.reminders.claimed} claimed in ${result.reminders.seconds.toFixed(2)} s (${result.reminders.statements} statements)`)
     opts.log(`  digests: ${built} built in ${result.digests.seconds.toFixed(2)} s (${result.digests.statements} statements)`)
 
     if (!existsSync('jobs/worker.ts')) {

@@ -81,12 +81,16 @@ export function evaluateBudgets(r: Results): Budget[] {
   out.push(
     j.reminders
       ? { budget: `Reminder sweep (${fmt(j.reminders.assignments)} assignments)`, measured: `${fmt(j.reminders.seconds, 2)} s, ${fmt(j.reminders.statements)} statements`, target: '≤ 2 s', verdict: verdict(j.reminders.seconds <= 2) }
-      : { budget: 'Reminder sweep', measured: j.notes.find((n) => /remind/i.test(n)) ?? 'not measured', target: '≤ 2 s', verdict: 'not measured' },
+      : j.timedOutAfterSeconds
+        ? { budget: 'Reminder sweep', measured: `not finished after ${j.timedOutAfterSeconds} s`, target: '≤ 2 s', verdict: 'missed' }
+        : { budget: 'Reminder sweep', measured: j.notes.find((n) => /remind/i.test(n)) ?? 'not measured', target: '≤ 2 s', verdict: 'not measured' },
   )
   out.push(
     j.digests
       ? { budget: `Digests built (${fmt(j.digests.users)} users)`, measured: `${fmt(j.digests.perSecond)} /s (${fmt(j.digests.built)} in ${fmt(j.digests.seconds, 2)} s, ${fmt(j.digests.statements)} statements)`, target: '≥ 500 /s', verdict: verdict(j.digests.perSecond >= 500) }
-      : { budget: 'Digests built', measured: j.notes.find((n) => /digest/i.test(n)) ?? 'not measured', target: '≥ 500 /s', verdict: 'not measured' },
+      : j.timedOutAfterSeconds
+        ? { budget: 'Digests built', measured: `not finished after ${j.timedOutAfterSeconds} s of jobs`, target: '≥ 500 /s', verdict: 'missed' }
+        : { budget: 'Digests built', measured: j.notes.find((n) => /digest/i.test(n)) ?? 'not measured', target: '≥ 500 /s', verdict: 'not measured' },
   )
   out.push(
     j.delivery

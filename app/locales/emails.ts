@@ -5,7 +5,7 @@ export default defineMessages({
   es: {
     layout: {
       tagline: 'Seguimiento de procesos intergubernamentales',
-      mandatory: 'Este es un aviso obligatorio sobre su cuenta en Ruta; no se puede desactivar.',
+      mandatory: 'Este es un aviso obligatorio de Ruta (invitaciones y seguridad de la cuenta); no se puede desactivar.',
       preferences: 'Elija qué correos recibe y con qué frecuencia en sus preferencias:',
       preferencesLink: 'Preferencias de correo',
       automatic: 'Mensaje automático de Ruta; no responda a este correo.',
@@ -43,7 +43,7 @@ export default defineMessages({
   pt: {
     layout: {
       tagline: 'Acompanhamento de processos intergovernamentais',
-      mandatory: 'Este é um aviso obrigatório sobre sua conta no Ruta; não pode ser desativado.',
+      mandatory: 'Este é um aviso obrigatório do Ruta (convites e segurança da conta); não pode ser desativado.',
       preferences: 'Escolha quais e-mails recebe e com que frequência nas suas preferências:',
       preferencesLink: 'Preferências de e-mail',
       automatic: 'Mensagem automática do Ruta; não responda a este e-mail.',
@@ -81,7 +81,7 @@ export default defineMessages({
   en: {
     layout: {
       tagline: 'Follow-up of intergovernmental processes',
-      mandatory: 'This is a mandatory notice about your Ruta account; it cannot be turned off.',
+      mandatory: 'This is a mandatory notice from Ruta (invitations and account security); it cannot be turned off.',
       preferences: 'Choose which e-mails you receive, and how often, in your preferences:',
       preferencesLink: 'E-mail preferences',
       automatic: 'An automatic message from Ruta; please do not reply.',

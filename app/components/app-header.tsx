@@ -27,7 +27,17 @@ export function AppHeader({ user, workspaces, locale }: Props) {
               <li>
                 <Link to={`/w/${workspace.slug}/plan`}>{t('nav.plan')}</Link>
               </li>
+              {workspace.role === 'secretariat' ? (
+                <li>
+                  <Link to={`/w/${workspace.slug}/members`}>{t('members.title', { ns: 'admin' })}</Link>
+                </li>
+              ) : null}
             </>
+          ) : null}
+          {user?.isAdmin ? (
+            <li>
+              <Link to="/admin">{t('admin.title', { ns: 'admin' })}</Link>
+            </li>
           ) : null}
           {user ? (
             <li>

@@ -3,8 +3,8 @@ import { Form, isRouteErrorResponse, useActionData, useLoaderData, useRouteError
 import { useEffect, useRef } from 'react'
 import { useTranslation } from 'react-i18next'
 import { SUPPORTED_LOCALES } from '#app/i18n/config.ts'
-import { draftValue, requireActor, requireActorForAction, restoreDraft } from '#app/utils/auth.server.ts'
-import type { DraftFields } from '#server/auth/form-draft.ts'
+import { requireActor, requireActorForAction, restoreDraft } from '#app/utils/auth.server.ts'
+import { draftValue, type Draft } from '#app/utils/draft.ts'
 import {
   changePassword,
   createApiToken,
@@ -15,7 +15,7 @@ import {
   updateProfile,
 } from './settings.server.ts'
 
-type LoaderData = Awaited<ReturnType<typeof loadSettings>> & { draft: DraftFields | null }
+type LoaderData = Awaited<ReturnType<typeof loadSettings>> & { draft: Draft | null }
 
 export const handle = { i18n: ['settings', 'auth'] }
 

@@ -9,7 +9,8 @@ import { keepableFields, saveDraft, takeDraft, type DraftFields } from '#server/
  * - `requireActorForAction` (actions): the same, but first keeps what the
  *   form carried (server/auth/form-draft.ts), so that after signing in the
  *   user lands back on the page with their text. The page's loader gets it
- *   back with `restoreDraft` and fills its fields from it.
+ *   back with `restoreDraft` and fills its fields from it (`draftValue` of
+ *   app/utils/draft.ts, usable while rendering).
  */
 export function requireActor(request: Request, context: AppLoadContext): Actor {
   if (context.actor) return context.actor
@@ -40,12 +41,6 @@ export async function restoreDraft(request: Request): Promise<{ draft: DraftFiel
   const headers = new Headers()
   if (setCookie) headers.append('Set-Cookie', setCookie)
   return { draft: fields, headers }
-}
-
-/** One field of a draft, as a string. */
-export function draftValue(draft: DraftFields | null | undefined, name: string): string | undefined {
-  const value = draft?.[name]
-  return Array.isArray(value) ? value[0] : value
 }
 
 export function loginUrl(redirectTo: string): string {

@@ -123,10 +123,7 @@ export async function updateDueDate(trx: Transaction<DB>, id: string, dueDate: s
     .executeTakeFirstOrThrow()
 }
 
-/**
- * History and activity rows whose actor may be null: the period job acts as
- * no one. (assignments.ts has the same inserts for a person's actions.)
- */
+/** A history row whose actor may be null: the period job acts as no one. */
 export async function insertHistoryRow(
   trx: Transaction<DB>,
   row: { assignmentId: string; actorId: string | null; action: string; fromStatus: AssignmentStatus | null; toStatus: AssignmentStatus | null; note: string; version: number },
@@ -141,24 +138,6 @@ export async function insertHistoryRow(
       to_status: row.toStatus,
       note: row.note,
       version: row.version,
-    })
-    .execute()
-}
-
-export async function insertActivityRow(
-  trx: Transaction<DB>,
-  row: { workspaceId: string; actorId: string | null; action: string; subjectType: string; subjectId: string; before: unknown; after: unknown },
-) {
-  await trx
-    .insertInto('activity')
-    .values({
-      workspace_id: row.workspaceId,
-      actor_id: row.actorId,
-      action: row.action,
-      subject_type: row.subjectType,
-      subject_id: row.subjectId,
-      before: row.before === null ? null : JSON.stringify(row.before),
-      after: row.after === null ? null : JSON.stringify(row.after),
     })
     .execute()
 }

@@ -1,9 +1,9 @@
 import type { Kysely, Transaction } from 'kysely'
 import type { DB, NodeKind } from '#db/types.ts'
 import type { Actor } from '#server/authz.ts'
+import { recordActivity } from '#server/repositories/activity.ts'
 import { AppError } from '#server/errors.ts'
 import { findNode, findTaskFields, type PlanNodeRow } from '#server/repositories/plan-nodes.ts'
-import { insertActivityRow } from '#server/repositories/task-assignments.ts'
 import { snapshotOf, type TaskSnapshot } from './task-fields.ts'
 
 /** A plan item as the planItem procedures return it. */
@@ -67,5 +67,5 @@ export async function recordPlanActivity(
   before: unknown,
   after: unknown,
 ) {
-  await insertActivityRow(trx, { workspaceId: node.workspaceId, actorId: actor.userId, action, subjectType: node.kind, subjectId: node.id, before, after })
+  await recordActivity(trx, { workspaceId: node.workspaceId, actorId: actor.userId, action, subjectType: node.kind, subjectId: node.id, before: before ?? undefined, after })
 }

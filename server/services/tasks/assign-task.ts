@@ -1,11 +1,11 @@
 import { db } from '#server/db.ts'
 import { authorize, type Actor } from '#server/authz.ts'
 import { AppError } from '#server/errors.ts'
+import { recordActivity } from '#server/repositories/activity.ts'
 import { countriesByCode } from '#server/repositories/plan-nodes.ts'
 import {
   assignmentsOfPeriodForUpdate,
   findTaskForAssign,
-  insertActivityRow,
   insertHistoryRow,
   listTaskAssignments,
   updateDueDate,
@@ -113,7 +113,7 @@ export async function assignTask(actor: Actor, input: TAssignTask, opts: { now?:
         note: `${current.dueDate} → ${w.dueDate}`,
         version: updated.version,
       })
-      await insertActivityRow(trx, {
+      await recordActivity(trx, {
         workspaceId: task.workspaceId,
         actorId: actor.userId,
         action: 'assignment.due_date_changed',

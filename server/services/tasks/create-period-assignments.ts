@@ -1,9 +1,9 @@
 import type { Transaction } from 'kysely'
 import type { DB } from '#db/types.ts'
+import { recordActivity } from '#server/repositories/activity.ts'
 import { insertOutbox } from '#server/repositories/assignments.ts'
 import {
   distinctAssignees,
-  insertActivityRow,
   insertAssignmentIfAbsent,
   insertHistoryRow,
   type AssigneeRow,
@@ -61,13 +61,13 @@ export async function createPeriodAssignments(
       note: '',
       version: row.version,
     })
-    await insertActivityRow(trx, {
+    await recordActivity(trx, {
       workspaceId: task.workspaceId,
       actorId,
       action: 'assignment.created',
       subjectType: 'assignment',
       subjectId: row.id,
-      before: null,
+      before: undefined,
       after: { taskId: task.id, assignee: label ?? assignee.kind, period: period || null, dueDate: due, status: 'not_started' },
     })
     await insertOutbox(trx, 'assignment.created', { assignmentId: row.id, workspaceId: task.workspaceId, taskId: task.id, period })

@@ -53,7 +53,8 @@ export function pagePath(request: Request): string {
   url.searchParams.delete('index')
   url.searchParams.delete('_data')
   url.searchParams.delete('lng')
-  const path = url.pathname.replace(/\.data$/, '') || '/'
+  // Single-fetch data requests arrive as `/page.data` (`/_root.data` for `/`).
+  const path = url.pathname === '/_root.data' ? '/' : url.pathname.replace(/\.data$/, '') || '/'
   const search = url.searchParams.toString()
   return search ? `${path}?${search}` : path
 }

@@ -47,6 +47,8 @@ export async function signIn(
   }
   const { email, password } = parsed.data
   const ip = meta.ip ?? ''
+  // Refused attempts are not written to the activity log: a flood of them
+  // must not turn into a flood of writes. Attempts that are checked are.
   const attempt = await (options.throttle ?? signInThrottle()).attempt(email, ip)
 
   const user = await findUserForSignIn(db, email)

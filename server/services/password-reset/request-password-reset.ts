@@ -44,6 +44,13 @@ function limiters() {
 }
 
 /**
+ * Every answer that reaches the address check takes at least this long, so
+ * that the time taken (a link issued and e-mailed, or nothing to do) does
+ * not tell whether the address has an account.
+ */
+export const RESET_ANSWER_FLOOR_MS = 400
+
+/**
  * "Forgot password": e-mails a single-use link valid for one hour when the
  * address belongs to an account. The caller answers the same in every case;
  * the returned outcome is for logs and tests only.
@@ -64,25 +71,32 @@ export async function requestPasswordReset(
       i18n: { key: 'admin:forgot.throttled', values: { count: minutes } },
     })
   }
+  const started = Date.now()
+  const outcome = await issueAndSend(input.email, address, meta.locale)
+  const wait = RESET_ANSWER_FLOOR_MS - (Date.now() - started)
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
+  return { outcome }
+}
+
+async function issueAndSend(email: string, address: RateLimiterRedis, fallbackLocale: AppLocale): Promise<'sent' | 'failed' | 'unknown-address' | 'throttled'> {
   try {
-    await address.consume(sha256Hex(input.email))
+    await address.consume(sha256Hex(email))
   } catch (error) {
     if (!(error instanceof RateLimiterRes)) throw error
-    return { outcome: 'throttled' }
+    return 'throttled'
   }
-
-  const user = await db.selectFrom('app_user').select(['id', 'email', 'locale']).where('email', '=', input.email).executeTakeFirst()
-  if (!user) return { outcome: 'unknown-address' }
+  const user = await db.selectFrom('app_user').select(['id', 'email', 'locale']).where('email', '=', email).executeTakeFirst()
+  if (!user) return 'unknown-address'
   const issued = await issuePasswordReset(db, user.id)
   const delivery = await sendEmail({
     key: `password_reset:${user.id}:${issued.resetId}`,
     kind: 'password_reset',
     to: user.email,
     userId: user.id,
-    locale: isLocale(user.locale) ? user.locale : meta.locale,
+    locale: isLocale(user.locale) ? user.locale : fallbackLocale,
     template: passwordResetEmail,
     category: 'mandatory',
     props: { email: user.email, resetUrl: resetUrl(issued.token), expiresInHours: RESET_TTL_MS / 3_600_000 },
   })
-  return { outcome: delivery.status === 'failed' ? 'failed' : 'sent' }
+  return delivery.status === 'failed' ? 'failed' : 'sent'
 }

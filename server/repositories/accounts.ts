@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import type { DB, DigestFrequency, Locale } from '#db/types.ts'
+import { recordActivity } from './activity.ts'
 
 /** Queries on app_user for sign-in and the settings page, and the activity rows of account events. */
 export async function findUserForSignIn(db: Kysely<DB>, email: string) {
@@ -35,21 +36,10 @@ export async function updateProfile(
     .execute()
 }
 
+/** An account event (sign-in, password change, tokens) in the audit log: no workspace, the user as subject. */
 export async function recordAccountActivity(
   db: Kysely<DB>,
   entry: { action: string; actorId: string | null; subjectId: string | null; before?: unknown; after?: unknown; ip?: string | null },
 ) {
-  await db
-    .insertInto('activity')
-    .values({
-      workspace_id: null,
-      actor_id: entry.actorId,
-      action: entry.action,
-      subject_type: 'user',
-      subject_id: entry.subjectId,
-      before: entry.before === undefined ? null : JSON.stringify(entry.before),
-      after: entry.after === undefined ? null : JSON.stringify(entry.after),
-      ip: entry.ip ?? null,
-    })
-    .execute()
+  await recordActivity(db, { ...entry, workspaceId: null, subjectType: 'user' })
 }

@@ -36,7 +36,7 @@ export default defineMessages({
     secretariat: 'Secretaría',
     errors: {
       cursor: 'El enlace de página ya no es válido; empiece desde la primera página.',
-      filter: 'Revise el filtro «{{field}}»: {{message}}',
+      filter: 'Revise el filtro «{{field}}»: el valor no es válido.',
     },
   },
   pt: {
@@ -73,7 +73,7 @@ export default defineMessages({
     secretariat: 'Secretaria',
     errors: {
       cursor: 'O link da página não é mais válido; comece pela primeira página.',
-      filter: 'Confira o filtro «{{field}}»: {{message}}',
+      filter: 'Confira o filtro «{{field}}»: o valor não é válido.',
     },
   },
   en: {
@@ -110,7 +110,7 @@ export default defineMessages({
     secretariat: 'Secretariat',
     errors: {
       cursor: 'This page link is no longer valid; start from the first page.',
-      filter: 'Check the “{{field}}” filter: {{message}}',
+      filter: 'Check the “{{field}}” filter: the value is not valid.',
     },
   },
 })

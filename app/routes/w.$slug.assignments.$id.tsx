@@ -12,7 +12,7 @@ import { Form, isRouteErrorResponse, Link, useActionData, useLoaderData, useNavi
 import { useEffect, useRef } from 'react'
 import { useTranslation } from 'react-i18next'
 import { CommentBody, formatBytes, formatters, OverdueBadge, StatusBadge } from '#app/components/assignment-ui.tsx'
-import { draftValue, requireActorForAction, restoreDraft } from '#app/utils/auth.server.ts'
+import { requireActorForAction, restoreDraft } from '#app/utils/auth.server.ts'
 import { HTTP_STATUS, isAppError, type AppError, translator, addComment, addEvidence, MAX_EVIDENCE_BYTES, getAssignment, type AssignmentDetail, returnAssignment, updateAssignment, verifyAssignment } from '#app/utils/assignments.server.ts'
 import { requireWorkspace } from '#app/utils/workspace.server.ts'
 import type { AppLocale } from '#app/i18n/config.ts'
@@ -23,6 +23,12 @@ const INTENTS = ['update', 'verify', 'return', 'comment', 'evidence'] as const
 type Intent = (typeof INTENTS)[number]
 /** Where each form lives on the page, to come back to it after saving. */
 const ANCHOR: Record<Intent, string> = { update: 'update', verify: 'review', return: 'review', comment: 'comments', evidence: 'evidence' }
+
+/** One field of a restored draft, as a string. */
+function draftText(draft: Record<string, string | string[]> | null, name: string): string | undefined {
+  const value = draft?.[name]
+  return Array.isArray(value) ? value[0] : value
+}
 
 function notFound(): never {
   throw new Response('Not Found', { status: 404, statusText: 'Not Found' })
@@ -48,7 +54,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     locale: context.locale,
     timeZone: actor.timeZone,
     saved: INTENTS.includes(saved as Intent) ? (saved as Intent) : null,
-    draft: draft ? { progressNote: draftValue(draft, 'progressNote'), comment: draftValue(draft, 'comment'), body: draftValue(draft, 'body') } : null,
+    draft: draft ? { progressNote: draftText(draft, 'progressNote'), comment: draftText(draft, 'comment'), body: draftText(draft, 'body') } : null,
     pageTitle: `${t('title', { ns: 'assignments' })} ${detail.taskCode} — ${assignee} · Ruta`,
     assignee,
   }

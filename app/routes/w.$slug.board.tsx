@@ -125,7 +125,7 @@ export default function Board() {
   const ErrorText = ({ field }: { field: string }) =>
     err(field) ? (
       <p id={`filter-${field}-error`} className="field-error" role="alert">
-        {t('errors.filter', { field: t(`filters.${field === 'country' ? 'country' : field === 'objective' ? 'objective' : field}`), message: err(field)?.message })}
+        {t('errors.filter', { field: t(`filters.${field}`) })}
       </p>
     ) : null
   const countryName = (code: string | null) => (code ? (data.countries.find((c) => c.code === code)?.name ?? code) : t('secretariat'))

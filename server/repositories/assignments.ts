@@ -256,8 +256,13 @@ export interface ListCursor {
 }
 
 /**
- * One page of the board in a single query: overdue first, then by due date,
- * then by id (a total order, so the keyset cursor is stable).
+ * One page of the board in a single statement: overdue first, then by due
+ * date, then by id (a total order, so the keyset cursor is stable).
+ *
+ * The overdue rows and the others are two index-ordered branches (each
+ * walking (workspace_id, due_date, id) and stopping at the page size) joined
+ * by UNION ALL, so a page costs the same whether the workspace holds a
+ * hundred assignments or tens of thousands: nothing sorts the whole set.
  */
 export async function listPage(
   q: Q,
@@ -266,59 +271,73 @@ export async function listPage(
   overdue: RawBuilder<boolean>,
   today: RawBuilder<string>,
 ) {
-  const rank = sql<number>`(CASE WHEN ${overdue} THEN 0 ELSE 1 END)`
-  let query = q
-    .selectFrom('assignment as a')
-    .innerJoin('plan_node as pn', 'pn.id', 'a.task_id')
-    .leftJoin('country as c', 'c.id', 'a.country_id')
-    .select([
-      'a.id',
-      'a.task_id',
-      'pn.code as task_code',
-      'pn.title as task_title',
-      'c.code as country_code',
-      'a.status',
-      'a.due_date',
-      overdue.as('overdue'),
-      rank.as('rank'),
-      sql<number>`(a.due_date - ${today})`.as('days_left'),
-      'a.version',
-      'a.updated_at',
-    ])
-    .where('a.workspace_id', '=', filters.workspaceId)
-    .where('pn.archived_at', 'is', null)
-  if (filters.countryCodes?.length) query = query.where('c.code', 'in', filters.countryCodes)
-  if (filters.organisationId) query = query.where('a.organisation_id', '=', filters.organisationId)
-  if (filters.statuses?.length) query = query.where('a.status', 'in', filters.statuses)
-  if (filters.objectiveCode) {
-    const code = filters.objectiveCode
-    query = query.where((eb) => eb.or([eb('pn.code', '=', code), eb('pn.code', 'like', `${code.replace(/[\\%_]/g, '\\$&')}.%`)]))
+  const branch = (rank: 0 | 1) => {
+    let query = q
+      .selectFrom('assignment as a')
+      .innerJoin('plan_node as pn', 'pn.id', 'a.task_id')
+      .leftJoin('country as c', 'c.id', 'a.country_id')
+      .select([
+        'a.id',
+        'a.task_id',
+        'pn.code as task_code',
+        'pn.title as task_title',
+        'c.code as country_code',
+        'a.status',
+        'a.due_date',
+        sql<boolean>`${sql.lit(rank === 0)}`.as('overdue'),
+        sql<number>`${sql.lit(rank)}`.as('rank'),
+        sql<number>`(a.due_date - ${today})`.as('days_left'),
+        'a.version',
+        'a.updated_at',
+      ])
+      .where('a.workspace_id', '=', filters.workspaceId)
+      .where('pn.archived_at', 'is', null)
+      .where(rank === 0 ? overdue : sql<boolean>`NOT ${overdue}`)
+    if (filters.countryCodes?.length) {
+      const codes = filters.countryCodes
+      // ARRAY(…) is computed once, so the (workspace_id, country_id, due_date, id) index can serve the page in order.
+      query = query.where(
+        sql<boolean>`a.country_id = ANY(ARRAY(SELECT id FROM country WHERE workspace_id = ${filters.workspaceId} AND code IN (${sql.join(codes)})))`,
+      )
+    }
+    if (filters.organisationId) query = query.where('a.organisation_id', '=', filters.organisationId)
+    if (filters.statuses?.length) query = query.where('a.status', 'in', filters.statuses)
+    if (filters.objectiveCode) {
+      const code = filters.objectiveCode
+      query = query.where((eb) => eb.or([eb('pn.code', '=', code), eb('pn.code', 'like', `${code.replace(/[\\%_]/g, '\\$&')}.%`)]))
+    }
+    if (filters.dueFrom) query = query.where('a.due_date', '>=', filters.dueFrom)
+    if (filters.dueTo) query = query.where('a.due_date', '<=', filters.dueTo)
+    if (filters.dueWithinDays !== undefined) query = query.where(sql<boolean>`a.due_date <= ${today} + ${filters.dueWithinDays}::int`)
+    if (filters.dueAfterDays !== undefined) query = query.where(sql<boolean>`a.due_date > ${today} + ${filters.dueAfterDays}::int`)
+    const lead = filters.lead
+    if (lead) {
+      query = query.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('task as t')
+            .leftJoin('country as lc', 'lc.id', 't.lead_country_id')
+            .leftJoin('organisation as lo', 'lo.id', 't.lead_organisation_id')
+            .select(sql`1`.as('one'))
+            .whereRef('t.id', '=', 'a.task_id')
+            .where('t.lead_kind', '=', lead.kind)
+            .$if(lead.kind === 'country', (sq) => sq.where('lc.code', '=', 'code' in lead ? lead.code : ''))
+            .$if(lead.kind === 'organisation', (sq) => sq.where('lo.code', '=', 'code' in lead ? lead.code : '')),
+        ),
+      )
+    }
+    const cursor = page.cursor
+    if (cursor && cursor.o === rank) query = query.where(sql<boolean>`(a.due_date, a.id) > (${cursor.d}::date, ${cursor.id}::uuid)`)
+    return q.selectFrom(query.orderBy('a.due_date').orderBy('a.id').limit(page.limit + 1).as(rank === 0 ? 'overdue_rows' : 'other_rows')).selectAll()
   }
-  if (filters.overdue !== undefined) query = query.where(filters.overdue ? overdue : sql<boolean>`NOT ${overdue}`)
-  if (filters.dueFrom) query = query.where('a.due_date', '>=', filters.dueFrom)
-  if (filters.dueTo) query = query.where('a.due_date', '<=', filters.dueTo)
-  if (filters.dueWithinDays !== undefined) query = query.where(sql<boolean>`a.due_date <= ${today} + ${filters.dueWithinDays}::int`)
-  if (filters.dueAfterDays !== undefined) query = query.where(sql<boolean>`a.due_date > ${today} + ${filters.dueAfterDays}::int`)
-  const lead = filters.lead
-  if (lead) {
-    query = query.where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('task as t')
-          .leftJoin('country as lc', 'lc.id', 't.lead_country_id')
-          .leftJoin('organisation as lo', 'lo.id', 't.lead_organisation_id')
-          .select(sql`1`.as('one'))
-          .whereRef('t.id', '=', 'a.task_id')
-          .where('t.lead_kind', '=', lead.kind)
-          .$if(lead.kind === 'country', (sq) => sq.where('lc.code', '=', 'code' in lead ? lead.code : ''))
-          .$if(lead.kind === 'organisation', (sq) => sq.where('lo.code', '=', 'code' in lead ? lead.code : '')),
-      ),
-    )
-  }
-  const cursor = page.cursor
-  if (cursor) query = query.where(sql<boolean>`(${rank}, a.due_date, a.id) > (${cursor.o}, ${cursor.d}::date, ${cursor.id}::uuid)`)
-  const rows = await query.orderBy(rank).orderBy('a.due_date').orderBy('a.id').limit(page.limit + 1).execute()
-  return rows
+  // A cursor past the overdue rows, a filter on overdue, or only closed statuses leave one branch.
+  const openStatus = !filters.statuses?.length || filters.statuses.some((st) => st === 'not_started' || st === 'in_progress' || st === 'blocked')
+  const wantOverdue = openStatus && filters.overdue !== false && !(page.cursor && page.cursor.o === 1)
+  const wantOthers = filters.overdue !== true
+  const branches = [...(wantOverdue ? [branch(0)] : []), ...(wantOthers ? [branch(1)] : [])]
+  if (branches.length === 0) return []
+  const union = branches.length === 2 ? branches[0].unionAll(branches[1]) : branches[0]
+  return q.selectFrom(union.as('page')).selectAll().orderBy('rank').orderBy('due_date').orderBy('id').limit(page.limit + 1).execute()
 }
 
 /** The member states and organisations of a workspace, for the board's filters. */

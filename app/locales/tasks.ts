@@ -76,6 +76,7 @@ export default defineMessages({
       saved: 'Cambios guardados.',
       conflict: 'Mientras usted editaba, {{by}} cambió esta tarea ({{at}}). Arriba se muestran los valores actuales; lo que usted escribió sigue en el formulario. Revíselo y guarde de nuevo.',
       partnersHelp: 'Organizaciones que apoyan la tarea.',
+      compare: { caption: 'Valores actuales junto a lo que usted escribió', field: 'Campo', current: 'Valor actual', yours: 'Lo que usted escribió' },
       editPlan: 'Editar el plan',
     },
     planEditor: {
@@ -222,6 +223,7 @@ export default defineMessages({
       saved: 'Alterações salvas.',
       conflict: 'Enquanto você editava, {{by}} alterou esta tarefa ({{at}}). Acima estão os valores atuais; o que você escreveu continua no formulário. Revise e salve de novo.',
       partnersHelp: 'Organizações que apoiam a tarefa.',
+      compare: { caption: 'Valores atuais ao lado do que você escreveu', field: 'Campo', current: 'Valor atual', yours: 'O que você escreveu' },
       editPlan: 'Editar o plano',
     },
     planEditor: {
@@ -368,6 +370,7 @@ export default defineMessages({
       saved: 'Changes saved.',
       conflict: 'While you were editing, {{by}} changed this task ({{at}}). The current values are shown above; what you typed is still in the form. Review it and save again.',
       partnersHelp: 'Organisations that support the task.',
+      compare: { caption: 'Current values next to what you typed', field: 'Field', current: 'Current value', yours: 'What you typed' },
       editPlan: 'Edit the plan',
     },
     planEditor: {

@@ -340,9 +340,10 @@ function EditForm({ slug, task, actionData }: { slug: string; task: Task; action
         <Link to={`/w/${slug}/plan/edit#item-${task.id}`}>{t('edit.editPlan')}</Link>
       </p>
       {error?.conflict ? (
-        <p className="form-error" role="alert">
-          {t('edit.conflict', { by: error.conflict.by, at: error.conflict.at })}
-        </p>
+        <div className="form-error" role="alert">
+          <p>{t('edit.conflict', { by: error.conflict.by, at: error.conflict.at })}</p>
+          {values ? <ConflictTable task={task} values={values} /> : null}
+        </div>
       ) : (
         <FormMessage error={error} id={errorId} />
       )}
@@ -440,6 +441,58 @@ function EditForm({ slug, task, actionData }: { slug: string; task: Task; action
         </p>
       </Form>
     </section>
+  )
+}
+
+/** After a CONFLICT: each field whose current value differs from what was typed, side by side. */
+function ConflictTable({ task, values }: { task: Task; values: FormValues }) {
+  const { t } = useTranslation('tasks')
+  const current: Record<string, string> = {
+    title: task.title,
+    description: task.description,
+    leadKind: task.leadKind,
+    leadCountryCode: task.leadCountryCode ?? '',
+    leadOrganisationCode: task.leadOrganisationCode ?? '',
+    partnerCodes: task.partners.map((p) => p.code).join(', '),
+    startDate: task.startDate ?? '',
+    dueDate: task.dueDate ?? '',
+    priority: task.priority,
+    recurrenceMonths: task.recurrenceMonths === null ? '' : String(task.recurrenceMonths),
+  }
+  const typed = (name: string) => {
+    const value = values[name]
+    return Array.isArray(value) ? [...value].sort().join(', ') : (value ?? '')
+  }
+  const labels: Record<string, string> = {
+    leadKind: 'lead',
+    leadCountryCode: 'leadCountry',
+    leadOrganisationCode: 'leadOrganisation',
+    partnerCodes: 'partners',
+    recurrenceMonths: 'recurrence',
+  }
+  const label = (name: string) => t(`fields.${labels[name] ?? name}`)
+  const rows = Object.keys(current).filter((name) => name in values || name === 'partnerCodes').filter((name) => typed(name).replace(/\r\n/g, '\n') !== current[name])
+  if (!rows.length) return null
+  return (
+    <table className="conflict-table">
+      <caption>{t('edit.compare.caption')}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{t('edit.compare.field')}</th>
+          <th scope="col">{t('edit.compare.current')}</th>
+          <th scope="col">{t('edit.compare.yours')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((name) => (
+          <tr key={name}>
+            <th scope="row">{label(name)}</th>
+            <td className="prewrap">{current[name] || '—'}</td>
+            <td className="prewrap">{typed(name) || '—'}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   )
 }
 

@@ -2,6 +2,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { hashPassword } from '#server/auth/password.ts'
 import { db } from '#server/db.ts'
+import { updatePlanItem } from '#server/services/plan-editing/update-plan-item.ts'
 import { createMember, createWorkspace } from '#tests/factories/index.ts'
 import { createPlan } from '#tests/factories/plan.ts'
 import { launchBrowser, signIn } from './support/browser.ts'
@@ -130,6 +131,32 @@ describe('secretariat pages without JavaScript', () => {
       await page.getByRole('button', { name: 'Search', exact: true }).click()
       expect(await page.getByRole('heading', { level: 2 }).innerText()).toBe('1 result for “titulo editado”')
       expect(await page.locator('.search-results a').getAttribute('href')).toBe(`/w/${slug}/tasks/${server.seeded.taskId}`)
+    } finally {
+      await context.close()
+    }
+  })
+
+  it('refuses a stale edit with who changed it, shows current values next to what was typed, and keeps the typing', async () => {
+    const { slug } = server.seeded.workspace
+    const taskId = server.seeded.plan.nodeId('1.1.1.2')
+    const { context, page } = await signedIn(server.seeded.secretariat.user.email)
+    try {
+      await page.goto(`${server.url}/w/${slug}/tasks/${taskId}`)
+      // Someone else saves first.
+      const other = await createMember(db, server.seeded.workspace, 'secretariat', { name: 'Otto Other' })
+      const version = (await db.selectFrom('plan_node').select('version').where('id', '=', taskId).executeTakeFirstOrThrow()).version
+      await updatePlanItem(other.actor, { id: taskId, version, description: 'Their description' })
+      await page.getByLabel('Description').fill('My careful description')
+      await page.getByRole('button', { name: 'Save changes' }).click()
+      const alert = page.getByRole('alert')
+      expect(await alert.innerText()).toContain('While you were editing, Otto Other changed this task')
+      const row = alert.getByRole('row', { name: /Description/ })
+      expect(await row.innerText()).toMatch(/Description\s+Their description\s+My careful description/)
+      expect(await page.getByLabel('Description').inputValue()).toBe('My careful description')
+      // Saving again, having seen theirs, applies to the current version.
+      await page.getByRole('button', { name: 'Save changes' }).click()
+      expect(await page.locator('.notice').innerText()).toBe('Changes saved.')
+      expect((await db.selectFrom('task').select('description').where('id', '=', taskId).executeTakeFirstOrThrow()).description).toBe('My careful description')
     } finally {
       await context.close()
     }

@@ -160,3 +160,18 @@ describe('authorisation matrix: planItem.update and planItem.move over HTTP', ()
     }
   }
 })
+
+describe('errors over HTTP', () => {
+  it('name the field and speak the caller’s language (task.assign with unknown codes, ?lng=pt)', async () => {
+    const response = await fetch(`${server.url}/api/trpc/task.assign?lng=pt`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: server.url, cookie: w.cookies.secretariat ?? '' },
+      body: JSON.stringify({ taskId: w.taskA, countryCodes: ['AR', 'ZZ'], dueDate: '2031-01-31' }),
+    })
+    expect(response.status).toBe(400)
+    const body = (await response.json()) as { error: { message: string; data: { code: string; field?: string; requestId?: string } } }
+    expect(body.error.data).toMatchObject({ code: 'BAD_REQUEST', field: 'countryCodes' })
+    expect(body.error.data.requestId).toBeTruthy()
+    expect(body.error.message).toBe('Não há nenhum Estado membro com o código ZZ neste espaço de trabalho.')
+  })
+})

@@ -42,7 +42,7 @@ export default defineMessages({
     members: {
       title: 'Miembros',
       intro: 'Quiénes participan en {{workspace}}, con qué función, y las invitaciones pendientes.',
-      listHeading: 'Miembros',
+      listHeading: 'Lista de miembros',
       name: 'Nombre',
       email: 'Correo',
       role: 'Función',
@@ -211,7 +211,7 @@ export default defineMessages({
     members: {
       title: 'Membros',
       intro: 'Quem participa de {{workspace}}, com que função, e os convites pendentes.',
-      listHeading: 'Membros',
+      listHeading: 'Lista de membros',
       name: 'Nome',
       email: 'E-mail',
       role: 'Função',
@@ -380,7 +380,7 @@ export default defineMessages({
     members: {
       title: 'Members',
       intro: 'Who takes part in {{workspace}}, in which role, and the pending invitations.',
-      listHeading: 'Members',
+      listHeading: 'Member list',
       name: 'Name',
       email: 'Email',
       role: 'Role',

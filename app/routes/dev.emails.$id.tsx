@@ -29,8 +29,9 @@ export async function loader({ params }: LoaderFunctionArgs) {
 }
 
 export default function DevEmail() {
-  const { t } = useTranslation('admin')
+  const { t, i18n } = useTranslation('admin')
   const { mail } = useLoaderData<typeof loader>()
+  const at = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'medium', timeZone: 'UTC' }).format(new Date(mail.at))
   return (
     <article className="dev-email" aria-labelledby="dev-email-subject">
       <h2 id="dev-email-subject">{mail.subject}</h2>
@@ -41,7 +42,7 @@ export default function DevEmail() {
         <dd>{mail.to}</dd>
         <dt>{t('dev.when')}</dt>
         <dd>
-          <time dateTime={mail.at}>{mail.at}</time>
+          <time dateTime={mail.at}>{at} UTC</time>
         </dd>
         {mail.headers.length ? (
           <>

@@ -16,10 +16,10 @@ export async function loader(_args: LoaderFunctionArgs) {
 }
 
 export default function DevEmails() {
-  const { t } = useTranslation('admin')
+  const { t, i18n } = useTranslation('admin')
   const { mails } = useLoaderData<typeof loader>()
   const params = useParams()
-  const fmt = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'medium' })
+  const fmt = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'short', timeStyle: 'medium', timeZone: 'UTC' })
   return (
     <section className="dev-emails" aria-labelledby="dev-emails-title">
       <h1 id="dev-emails-title">{t('dev.title')}</h1>
@@ -39,7 +39,7 @@ export default function DevEmails() {
             {mails.map((m) => (
               <tr key={m.id} aria-current={params.id === m.id ? 'true' : undefined}>
                 <td>
-                  <time dateTime={m.at}>{fmt.format(new Date(m.at))}</time>
+                  <time dateTime={m.at}>{fmt.format(new Date(m.at))} UTC</time>
                 </td>
                 <td>{m.to}</td>
                 <td>

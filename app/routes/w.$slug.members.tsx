@@ -23,6 +23,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   return {
     workspace: { id: result.workspace.id, slug: result.workspace.slug, name: result.workspace.name },
     selfUserId: actor.userId,
+    timeZone: actor.timeZone,
     members: result.members.map((m) => ({
       membershipId: m.membershipId,
       userId: m.userId,
@@ -108,15 +109,16 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 }
 
 export default function MembersPage() {
-  const { t } = useTranslation('admin')
-  const { workspace, members, invitations, countries, organisations, selfUserId } = useLoaderData<typeof loader>()
+  const { t, i18n } = useTranslation('admin')
+  const { workspace, members, invitations, countries, organisations, selfUserId, timeZone } = useLoaderData<typeof loader>()
   const result = useActionData<ActionResult>()
   const navigation = useNavigation()
   const busy = navigation.state === 'submitting'
   const inviteError = result && !result.ok && result.intent === 'invite' ? result : null
   const inviteValues = inviteError?.values ?? {}
   const rowError = result && !result.ok && result.intent !== 'invite' ? result : null
-  const fmt = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' })
+  // The reader's language and time zone, the same on the server and in the browser.
+  const fmt = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short', timeZone })
 
   return (
     <section className="members-page" aria-labelledby="members-title">

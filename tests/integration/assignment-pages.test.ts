@@ -228,3 +228,42 @@ describe('bad input through the forms changes nothing', () => {
     expect(comments).toHaveLength(0)
   })
 })
+
+describe('errors over HTTP (tRPC)', () => {
+  async function trpc(caller: Caller, path: string, input: unknown) {
+    const response = await fetch(`${server.url}/api/trpc/${path}`, {
+      method: 'POST',
+      headers: { cookie: w.cookies[caller] ?? '', 'content-type': 'application/json', origin: server.url, 'accept-language': 'en' },
+      body: JSON.stringify(input),
+    })
+    return { status: response.status, body: (await response.json()) as { error?: { message: string; data: Record<string, unknown> } } }
+  }
+
+  it('a stale version is 409 with data.conflict naming who and when, in the caller\'s language', async () => {
+    const id = await fixture(w.taskA, { countryCode: 'AR' })
+    const first = await trpc('fpOwn', 'assignment.update', { assignmentId: id, version: 1, status: 'in_progress' })
+    expect(first.status).toBe(200)
+    const stale = await trpc('secretariat', 'assignment.update', { assignmentId: id, version: 1, progressNote: 'mine' })
+    expect(stale.status).toBe(409)
+    const row = await db
+      .selectFrom('assignment as a')
+      .innerJoin('app_user as u', 'u.id', 'a.updated_by')
+      .select(['u.name', 'a.updated_at'])
+      .where('a.id', '=', id)
+      .executeTakeFirstOrThrow()
+    expect(stale.body.error?.data.conflict).toEqual({ by: row.name, at: row.updated_at.toISOString() })
+    expect(stale.body.error?.data.requestId).toBeTruthy()
+    // The users of this workspace speak Spanish (their country's language).
+    expect(stale.body.error?.message).toBe(`${row.name} cambió esta asignación el ${row.updated_at.toISOString()}. Recargue y vuelva a aplicar su cambio.`)
+  })
+
+  it('a move the table does not allow is 400 with data.allowed and data.field', async () => {
+    const id = await fixture(w.taskA, { countryCode: 'AR' })
+    const refused = await trpc('fpOwn', 'assignment.update', { assignmentId: id, version: 1, status: 'completed' })
+    expect(refused.status).toBe(400)
+    expect(refused.body.error?.data).toMatchObject({ field: 'status', allowed: ['in_progress', 'not_applicable'] })
+    const url = await trpc('fpOwn', 'assignment.update', { assignmentId: id, version: 1, evidenceUrl: 'ftp://example.org/x' })
+    expect(url.status).toBe(400)
+    expect(url.body.error?.data.field).toBe('evidenceUrl')
+  })
+})

@@ -3,7 +3,6 @@ import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limite
 import { env } from '../env.ts'
 import { AppError } from '../errors.ts'
 import { redis } from '../redis.ts'
-import { singleton } from '../singleton.ts'
 import { sha256Hex } from './tokens.ts'
 
 /**
@@ -113,7 +112,18 @@ export function tooMany(retryAfterSeconds: number): AppError {
   })
 }
 
-/** The process's throttle (keys under this process's QUEUE_PREFIX). */
+const throttles = new WeakMap<Redis, Map<string, SignInThrottle>>()
+
+/**
+ * The process's throttle: on the process's Redis client (a new one after
+ * closeRedis()), with keys under this process's QUEUE_PREFIX.
+ */
 export function signInThrottle(): SignInThrottle {
-  return singleton(`signin-throttle:${env().QUEUE_PREFIX}`, () => createSignInThrottle())
+  const client = redis()
+  const prefix = `${env().QUEUE_PREFIX}:signin`
+  let byPrefix = throttles.get(client)
+  if (!byPrefix) throttles.set(client, (byPrefix = new Map()))
+  let throttle = byPrefix.get(prefix)
+  if (!throttle) byPrefix.set(prefix, (throttle = createSignInThrottle({ redis: client, keyPrefix: prefix })))
+  return throttle
 }

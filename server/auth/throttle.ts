@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis'
+import { isIPv4, isIPv6 } from 'node:net'
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible'
 import { env } from '../env.ts'
 import { AppError } from '../errors.ts'
@@ -12,7 +13,7 @@ import { sha256Hex } from './tokens.ts'
  * - 5 failures per (account, IP address) in 15 minutes;
  * - 50 failures per account, from all addresses, in an hour;
  * - 100 failures per IP address in an hour (high enough that one ministry's
- *   NAT does not lock out its colleagues).
+ *   NAT does not lock out its colleagues); an IPv6 address counts by its /64.
  *
  * Every attempt consumes a point up front (atomically, so parallel guesses
  * cannot slip past a check-then-count race); a successful sign-in gives the
@@ -70,7 +71,7 @@ export function createSignInThrottle(options: ThrottleOptions = {}): SignInThrot
 
   const keys = (email: string, ip: string) => {
     const account = sha256Hex(email.trim().toLowerCase())
-    const address = ip || 'unknown'
+    const address = addressKey(ip)
     return { account, ip: address, accountAndIp: `${account}:${address}` }
   }
 
@@ -102,6 +103,30 @@ export function createSignInThrottle(options: ThrottleOptions = {}): SignInThrot
       }
     },
   }
+}
+
+/**
+ * The address a limit applies to: IPv4 as is (also when written as
+ * ::ffff:a.b.c.d), IPv6 by its /64 — one subscriber usually holds a whole
+ * /64 and could otherwise take a fresh address for every guess.
+ */
+export function addressKey(ip: string | null | undefined): string {
+  if (!ip) return 'unknown'
+  const v4 = ip.replace(/^::ffff:/i, '')
+  if (isIPv4(v4)) return v4
+  const clean = ip.split('%')[0].toLowerCase()
+  if (!isIPv6(clean)) return clean.slice(0, 64)
+  const [headText, tailText] = clean.split('::')
+  const hextets = (text: string | undefined) =>
+    (text ? text.split(':') : []).flatMap((part) => {
+      if (!part.includes('.')) return [part]
+      const [a, b, c, d] = part.split('.').map(Number)
+      return [((a << 8) | b).toString(16), ((c << 8) | d).toString(16)]
+    })
+  const head = hextets(headText)
+  const tail = hextets(tailText)
+  const full = [...head, ...Array(Math.max(0, 8 - head.length - tail.length)).fill('0'), ...tail]
+  return `${full.slice(0, 4).map((h) => h.padStart(4, '0')).join(':')}::/64`
 }
 
 export function tooMany(retryAfterSeconds: number): AppError {

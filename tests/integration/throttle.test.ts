@@ -50,6 +50,14 @@ describe('sign-in throttle', () => {
     await refused(throttle.attempt(account.toUpperCase(), '203.0.113.1'))
   })
 
+  it('counts IPv6 addresses of one /64 as one address', async () => {
+    const throttle = fresh()
+    const account = email()
+    for (let i = 1; i <= 5; i++) await throttle.attempt(account, `2001:db8:5:6::${i}`)
+    await refused(throttle.attempt(account, '2001:db8:5:6:ffff::9'))
+    await throttle.attempt(account, '2001:db8:5:7::1')
+  })
+
   it('a success clears the (account, address) counter', async () => {
     const throttle = fresh()
     const account = email()

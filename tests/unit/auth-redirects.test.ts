@@ -39,3 +39,17 @@ describe('pagePath and loginUrl', () => {
     expect(loginUrl('/')).toBe('/login')
   })
 })
+
+describe('throttle address keys', () => {
+  it('keys IPv4 as is and IPv6 by its /64', async () => {
+    const { addressKey } = await import('#server/auth/throttle.ts')
+    expect(addressKey('203.0.113.7')).toBe('203.0.113.7')
+    expect(addressKey('::ffff:203.0.113.7')).toBe('203.0.113.7')
+    expect(addressKey('2001:db8:1:2:aaaa::1')).toBe('2001:0db8:0001:0002::/64')
+    expect(addressKey('2001:db8:1:2:bbbb:cccc:dddd:eeee')).toBe('2001:0db8:0001:0002::/64')
+    expect(addressKey('2001:db8::1')).toBe('2001:0db8:0000:0000::/64')
+    expect(addressKey('::1')).toBe('0000:0000:0000:0000::/64')
+    expect(addressKey('fe80::1%eth0')).toBe('fe80:0000:0000:0000::/64')
+    expect(addressKey(null)).toBe('unknown')
+  })
+})

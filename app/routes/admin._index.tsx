@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next'
 import { SUPPORTED_LOCALES } from '#app/i18n/config.ts'
 import { requireActor, requireActorForAction } from '#app/utils/auth.server.ts'
 import { formErrorOf, formString, type FormError } from '#app/utils/form-errors.server.ts'
-import { createWorkspace, listWorkspaces } from '#app/utils/accounts.server.ts'
+import { createWorkspace, inviteSecretariat, listWorkspaces } from '#app/utils/accounts.server.ts'
 
 export const handle = { i18n: ['admin', 'common'] }
 
@@ -15,17 +15,34 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return {
     workspaces: workspaces.map((w) => ({ id: w.id, slug: w.slug, name: w.name, locale: w.default_locale, timeZone: w.time_zone, members: w.members })),
     memberOf: actor.memberships.map((m) => m.slug),
+    timeZones: Intl.supportedValuesOf('timeZone'),
   }
 }
 
 const FIELDS = ['slug', 'name', 'defaultLocale', 'timeZone', 'secretariatEmail'] as const
 type Values = Partial<Record<(typeof FIELDS)[number], string>>
-type ActionResult = { ok: true; notice: { key: string; values: Record<string, string> } } | { ok: false; error: FormError; values: Values }
+type ActionResult =
+  | { ok: true; notice: { key: string; values: Record<string, string> } }
+  | { ok: false; error: FormError; values: Values; intent: 'create' | 'invite'; workspaceId?: string; email?: string }
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const actor = await requireActorForAction(request, context)
   if (!actor.isAdmin) throw new Response('Forbidden', { status: 403, statusText: 'Forbidden' })
   const form = await request.formData()
+  if (formString(form, 'intent') === 'invite') {
+    const workspaceId = formString(form, 'workspaceId')
+    const email = formString(form, 'email')
+    try {
+      const result = await inviteSecretariat(actor, { workspaceId, email })
+      if (result.delivery.status === 'failed') {
+        return data<ActionResult>({ ok: true, notice: { key: 'admin:admin.invitedMailFailed', values: { email: result.email, error: result.delivery.error } } }, { status: 202 })
+      }
+      return data<ActionResult>({ ok: true, notice: { key: 'admin:admin.invited', values: { email: result.email } } })
+    } catch (error) {
+      const { status, error: formError } = formErrorOf(error)
+      return data<ActionResult>({ ok: false, intent: 'invite', error: formError, values: {}, workspaceId, email }, { status })
+    }
+  }
   const values: Values = Object.fromEntries(FIELDS.map((f) => [f, formString(form, f)]))
   try {
     const result = await createWorkspace(actor, {
@@ -42,16 +59,17 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return data<ActionResult>({ ok: true, notice: { key: 'admin:admin.created', values: { name: values.name ?? '', email } } })
   } catch (error) {
     const { status, error: formError } = formErrorOf(error)
-    return data<ActionResult>({ ok: false, error: formError, values }, { status })
+    return data<ActionResult>({ ok: false, intent: 'create', error: formError, values }, { status })
   }
 }
 
 export default function AdminHome() {
   const { t } = useTranslation('admin')
-  const { workspaces, memberOf } = useLoaderData<typeof loader>()
+  const { workspaces, memberOf, timeZones } = useLoaderData<typeof loader>()
   const result = useActionData<ActionResult>()
   const navigation = useNavigation()
-  const error = result && !result.ok ? result.error : null
+  const inviteFailure = result && !result.ok && result.intent === 'invite' ? result : null
+  const error = result && !result.ok && result.intent === 'create' ? result.error : null
   const values: Values = result && !result.ok ? result.values : {}
   const invalid = (field: string) => (error?.field === field ? { 'aria-invalid': true, 'aria-describedby': 'admin-error' } : {})
   return (
@@ -77,6 +95,7 @@ export default function AdminHome() {
               <th scope="col">{t('admin.language')}</th>
               <th scope="col">{t('admin.timeZone')}</th>
               <th scope="col">{t('admin.members')}</th>
+              <th scope="col">{t('admin.inviteSecretariat')}</th>
             </tr>
           </thead>
           <tbody>
@@ -87,6 +106,33 @@ export default function AdminHome() {
                 <td>{t(`languages.${w.locale}`, { ns: 'common' })}</td>
                 <td>{w.timeZone}</td>
                 <td>{w.members}</td>
+                <td>
+                  <Form method="post" className="inline-form">
+                    <input type="hidden" name="intent" value="invite" />
+                    <input type="hidden" name="workspaceId" value={w.id} />
+                    <label htmlFor={`invite-${w.id}`} className="visually-hidden">
+                      {t('admin.inviteSecretariatLabel', { name: w.name })}
+                    </label>
+                    <input
+                      id={`invite-${w.id}`}
+                      name="email"
+                      type="email"
+                      required
+                      maxLength={254}
+                      defaultValue={inviteFailure?.workspaceId === w.id ? inviteFailure.email : ''}
+                      aria-invalid={inviteFailure?.workspaceId === w.id ? true : undefined}
+                      aria-describedby={inviteFailure?.workspaceId === w.id ? `invite-${w.id}-error` : undefined}
+                    />
+                    <button type="submit" className="secondary" disabled={navigation.state === 'submitting'}>
+                      {t('admin.inviteSecretariatSubmit')}
+                    </button>
+                  </Form>
+                  {inviteFailure?.workspaceId === w.id ? (
+                    <p className="field-error" role="alert" id={`invite-${w.id}-error`}>
+                      {t(inviteFailure.error.key, inviteFailure.error.values)}
+                    </p>
+                  ) : null}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -96,6 +142,7 @@ export default function AdminHome() {
       <h2 id="create-heading">{t('admin.createHeading')}</h2>
       <p className="muted">{t('admin.createIntro')}</p>
       <Form method="post" aria-labelledby="create-heading">
+        <input type="hidden" name="intent" value="create" />
         {error ? (
           <p className="form-error" role="alert" id="admin-error">
             {t(error.key, error.values)}
@@ -130,10 +177,17 @@ export default function AdminHome() {
           id="ws-tz"
           name="timeZone"
           required
+          list="time-zones"
+          autoComplete="off"
           defaultValue={values.timeZone || 'America/Lima'}
           aria-describedby={error?.field === 'timeZone' ? 'admin-error ws-tz-hint' : 'ws-tz-hint'}
           aria-invalid={error?.field === 'timeZone' ? true : undefined}
         />
+        <datalist id="time-zones">
+          {timeZones.map((zone) => (
+            <option key={zone} value={zone} />
+          ))}
+        </datalist>
         <p className="muted" id="ws-tz-hint">
           {t('admin.timeZoneHint')}
         </p>

@@ -179,6 +179,12 @@ describe('/admin', () => {
     expect(created.status).toBe(200)
     expect(await created.text()).toContain('HTTP Workspace was created and http.first@example.org invited.')
     expect((await latestMailTo(db, 'http.first@example.org'))?.subject).toBe('Convite para HTTP Workspace no Ruta')
+
+    const httpWs = await db.selectFrom('workspace').select('id').where('slug', '=', 'http-ws').executeTakeFirstOrThrow()
+    const invited = await post('/admin?index', { intent: 'invite', workspaceId: httpWs.id, email: 'http.second@example.org' }, en(session.cookie.split(';')[0]))
+    expect(invited.status).toBe(200)
+    expect(await invited.text()).toContain('http.second@example.org was invited to the secretariat.')
+    expect((await post('/admin?index', { intent: 'invite', workspaceId: httpWs.id, email: 'x@example.org' }, en(secretariat.cookieHeader))).status).toBe(403)
   })
 })
 

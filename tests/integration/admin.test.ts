@@ -6,6 +6,7 @@ import { AppError } from '#server/errors.ts'
 import { loadActor } from '#server/repositories/actors.ts'
 import { createAdminUser } from '#server/services/admin/create-admin-user.ts'
 import { createWorkspace } from '#server/services/admin/create-workspace.ts'
+import { inviteSecretariat } from '#server/services/admin/invite-secretariat.ts'
 import { listWorkspaces } from '#server/services/admin/list-workspaces.ts'
 import { acceptInvitation } from '#server/services/invitations/accept-invitation.ts'
 import { inspectPasswordReset } from '#server/services/password-reset/inspect-password-reset.ts'
@@ -77,6 +78,28 @@ describe('creating a workspace', () => {
     expect((await refusal(attempt)).code).toBe('FORBIDDEN')
     expect((await refusal(listWorkspaces(actor))).code).toBe('FORBIDDEN')
     expect(await db.selectFrom('workspace').select('id').where('slug', '=', 'sneaky').executeTakeFirst()).toBeUndefined()
+  })
+})
+
+describe('inviting a secretariat member to an existing workspace', () => {
+  it('replaces an expired first invitation; refuses members, bad addresses and non-admins', async () => {
+    const created = await createWorkspace(admin, { slug: 'stranded', name: 'Stranded', defaultLocale: 'pt', timeZone: 'America/Sao_Paulo', secretariatEmail: 'gone.away@example.org' })
+    await db.updateTable('invitation').set({ expires_at: new Date(Date.now() - 1000) }).where('id', '=', created.invitationId).execute()
+    const again = await inviteSecretariat(admin, { workspaceId: created.workspaceId, email: 'gone.away@example.org' })
+    expect(again.delivery.status).toBe('sent')
+    expect((await db.selectFrom('invitation').select('revoked_at').where('id', '=', created.invitationId).executeTakeFirstOrThrow()).revoked_at).toBeInstanceOf(Date)
+    const mail = await latestMailTo(db, 'gone.away@example.org')
+    expect(mail?.subject).toBe('Convite para Stranded no Ruta')
+    const { token } = linkIn(mail?.text ?? '', 'invite')
+    const joined = await acceptInvitation({ token, name: 'Back Again', password: PASSWORD, passwordConfirm: PASSWORD })
+    expect((await loadActor(db, joined.userId))?.memberships[0]).toMatchObject({ slug: 'stranded', role: 'secretariat' })
+
+    expect(await refusal(inviteSecretariat(admin, { workspaceId: created.workspaceId, email: 'gone.away@example.org' }))).toEqual({ code: 'BAD_REQUEST', field: 'email' })
+    expect(await refusal(inviteSecretariat(admin, { workspaceId: created.workspaceId, email: 'bad' }))).toEqual({ code: 'BAD_REQUEST', field: 'email' })
+    expect((await refusal(inviteSecretariat(admin, { workspaceId: '00000000-0000-0000-0000-000000000000', email: 'x@example.org' }))).code).toBe('NOT_FOUND')
+    const secretary = await loadActor(db, joined.userId)
+    if (!secretary) throw new Error('no actor')
+    expect((await refusal(inviteSecretariat(secretary, { workspaceId: created.workspaceId, email: 'x@example.org' }))).code).toBe('FORBIDDEN')
   })
 })
 

@@ -26,6 +26,14 @@ export default defineMessages({
     pagination: 'Páginas',
     open: 'Abrir',
     emptyValue: '(vacío)',
+    actions: {
+      plan_item: { created: 'Elemento del plan creado', updated: 'Elemento del plan editado', moved: 'Elemento del plan movido', archived: 'Elemento del plan archivado', restored: 'Elemento del plan restaurado' },
+      plan: { imported: 'Plan importado' },
+      assignment: { created: 'Asignación creada', due_date_changed: 'Fecha límite cambiada', verify: 'Asignación verificada', return: 'Asignación devuelta', evidence: 'Evidencia añadida' },
+      comment: { add: 'Comentario añadido' },
+      invitation: { created: 'Invitación enviada', revoked: 'Invitación anulada', accepted: 'Invitación aceptada' },
+      member: { role_changed: 'Función cambiada' },
+    },
     subjects: {
       assignment: 'Asignación',
       task: 'Tarea',
@@ -67,6 +75,14 @@ export default defineMessages({
     pagination: 'Páginas',
     open: 'Abrir',
     emptyValue: '(vazio)',
+    actions: {
+      plan_item: { created: 'Item do plano criado', updated: 'Item do plano editado', moved: 'Item do plano movido', archived: 'Item do plano arquivado', restored: 'Item do plano restaurado' },
+      plan: { imported: 'Plano importado' },
+      assignment: { created: 'Atribuição criada', due_date_changed: 'Prazo alterado', verify: 'Atribuição verificada', return: 'Atribuição devolvida', evidence: 'Evidência adicionada' },
+      comment: { add: 'Comentário adicionado' },
+      invitation: { created: 'Convite enviado', revoked: 'Convite cancelado', accepted: 'Convite aceito' },
+      member: { role_changed: 'Função alterada' },
+    },
     subjects: {
       assignment: 'Atribuição',
       task: 'Tarefa',
@@ -108,6 +124,14 @@ export default defineMessages({
     pagination: 'Pages',
     open: 'Open',
     emptyValue: '(empty)',
+    actions: {
+      plan_item: { created: 'Plan item created', updated: 'Plan item edited', moved: 'Plan item moved', archived: 'Plan item archived', restored: 'Plan item restored' },
+      plan: { imported: 'Plan imported' },
+      assignment: { created: 'Assignment created', due_date_changed: 'Due date changed', verify: 'Assignment verified', return: 'Assignment returned', evidence: 'Evidence added' },
+      comment: { add: 'Comment added' },
+      invitation: { created: 'Invitation sent', revoked: 'Invitation revoked', accepted: 'Invitation accepted' },
+      member: { role_changed: 'Role changed' },
+    },
     subjects: {
       assignment: 'Assignment',
       task: 'Task',

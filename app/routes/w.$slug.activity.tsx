@@ -54,6 +54,8 @@ export default function ActivityPage() {
   const { t } = useTranslation('activity')
   const format = useFormatters(timeZone)
   const subjectLabel = (type: string) => t(`subjects.${type}`, { defaultValue: type })
+  // Known actions in words; others (added later by other features) as their code.
+  const actionLabel = (action: string) => (/^[a-z_]+\.[a-z_]+$/.test(action) ? t(`actions.${action}`, { defaultValue: action }) : action)
   return (
     <section aria-labelledby="activity-title" className="activity-page">
       <h1 id="activity-title">{t('title')}</h1>
@@ -81,7 +83,7 @@ export default function ActivityPage() {
               <option value="">{t('any')}</option>
               {options?.actions.map((a) => (
                 <option key={a} value={a}>
-                  {a}
+                  {actionLabel(a)}
                 </option>
               ))}
             </select>
@@ -137,9 +139,7 @@ export default function ActivityPage() {
                     <time dateTime={item.at}>{format.instant(item.at)}</time>
                   </td>
                   <td>{item.actor ? item.actor.name : <span className="muted">{t('system')}</span>}</td>
-                  <td>
-                    <code>{item.action}</code>
-                  </td>
+                  <td>{actionLabel(item.action)}</td>
                   <td>
                     <SubjectLink slug={slug} type={item.subjectType} id={item.subjectId} label={subjectLabel(item.subjectType)} />
                   </td>

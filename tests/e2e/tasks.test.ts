@@ -115,7 +115,7 @@ describe('secretariat pages without JavaScript', () => {
       expect(new URL(page.url()).searchParams.get('action')).toBe('plan_item.updated')
       const logRows = page.locator('table.activity-log tbody tr')
       expect(await logRows.count()).toBe(1)
-      expect(await logRows.first().innerText()).toMatch(/Sara Secretariat\s+plan_item\.updated\s+Task/)
+      expect(await logRows.first().innerText()).toMatch(/Sara Secretariat\s+Plan item edited\s+Task/)
       expect(await logRows.first().innerText()).toContain('Política de migración regional → Título editado')
       const csv = await context.request.get(`${server.url}/w/${slug}/activity.csv?action=plan_item.updated`)
       expect(csv.status()).toBe(200)

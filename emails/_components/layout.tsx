@@ -1,6 +1,7 @@
 import { Body, Container, Head, Hr, Html, Link, Preview, Section, Text } from '@react-email/components'
 import type { ReactNode } from 'react'
 import type { AppLocale } from '#app/i18n/config.ts'
+import { env } from '#server/env.ts'
 import { translator } from '#server/i18n.ts'
 
 interface LayoutProps {
@@ -14,7 +15,7 @@ interface LayoutProps {
    * turned off; every other e-mail links to the preferences page instead.
    */
   mandatory: boolean
-  /** Absolute URL of the preferences page (`<APP_URL>/settings`), for non-mandatory e-mail. */
+  /** The preferences page linked from non-mandatory e-mail; default `<APP_URL>/settings`. */
   preferencesUrl?: string
   children: ReactNode
 }
@@ -30,6 +31,7 @@ const styles = {
 /** Shared frame of every e-mail: brand header, content, footer. */
 export function EmailLayout({ locale, preview, context, mandatory, preferencesUrl, children }: LayoutProps) {
   const t = translator(locale)
+  const preferences = mandatory ? null : (preferencesUrl ?? `${env().APP_URL}/settings`)
   return (
     <Html lang={locale} dir="ltr">
       <Head />
@@ -46,9 +48,9 @@ export function EmailLayout({ locale, preview, context, mandatory, preferencesUr
           <Section>
             {mandatory ? (
               <Text style={styles.footer}>{t('layout.mandatory', { ns: 'emails' })}</Text>
-            ) : preferencesUrl ? (
+            ) : preferences ? (
               <Text style={styles.footer}>
-                {t('layout.preferences', { ns: 'emails' })} <Link href={preferencesUrl}>{t('layout.preferencesLink', { ns: 'emails' })}</Link>
+                {t('layout.preferences', { ns: 'emails' })} <Link href={preferences}>{t('layout.preferencesLink', { ns: 'emails' })}</Link>
               </Text>
             ) : null}
             <Text style={styles.footer}>{t('layout.automatic', { ns: 'emails' })}</Text>

@@ -53,6 +53,17 @@ describe('templates', () => {
     })
   }
 
+  it('the shared layout links non-mandatory e-mail to the preferences page, and mandatory notices say they cannot be turned off', async () => {
+    const { createElement } = await import('react')
+    const { render } = await import('@react-email/render')
+    const { EmailLayout } = await import('#emails/_components/layout.tsx')
+    const optional = await render(createElement(EmailLayout, { locale: 'en', preview: 'p', mandatory: false, children: 'Body' }), { plainText: true })
+    expect(optional).toMatch(/E-mail preferences\s*\[?http:\/\/localhost:\d+\/settings/)
+    const mandatory = await render(createElement(EmailLayout, { locale: 'en', preview: 'p', mandatory: true, children: 'Body' }), { plainText: true })
+    expect(mandatory).toContain('it cannot be turned off')
+    expect(mandatory).not.toContain('/settings')
+  })
+
   it('PreviewProps render', async () => {
     const { default: Invitation } = await import('#emails/invitation.tsx')
     const { default: Reset } = await import('#emails/password-reset.tsx')

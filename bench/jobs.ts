@@ -57,7 +57,7 @@ export async function runJobsPhase(opts: { databaseUrl: string; appUrl: string; 
     opts.log('jobs: reminder sweep and digest sweep…')
     const runner = startNode('jobs runner', 'bench/jobs-runner.ts', { ...common, BENCH_AS_OF: asOf, BENCH_JOBS_OUT: outFile }, runnerLog)
     // Bounded: a sweep far over its budget is reported, not waited for.
-    const runnerLimit = (opts.quick ? 90 : 300) * 1000
+    const runnerLimit = (opts.quick ? 50 : 300) * 1000
     let timedOut = false
     const code = await new Promise<number | null>((resolve) => {
       const timer = setTimeout(() => {
@@ -117,7 +117,7 @@ export async function runJobsPhase(opts: { databaseUrl: string; appUrl: string; 
       process.env.QUEUE_PREFIX = 'ruta-bench'
       const { enqueue } = await import('#jobs/registry.ts')
       await enqueue('email.deliver', {})
-      const limitMs = (opts.quick ? 60 : 180) * 1000
+      const limitMs = (opts.quick ? 30 : 180) * 1000
       let left = total
       while (left > 0 && Date.now() - t0 < limitMs && worker.child.exitCode === null) {
         await new Promise((r) => setTimeout(r, 250))

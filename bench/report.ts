@@ -27,7 +27,7 @@ export interface Results {
   mode: 'quick' | 'full'
   secondsPerLoad: number
   connections: number
-  machine: { cpus: number; cpuModel: string; memoryGb: number; node: string; postgres: string }
+  machine: { cpus: number; cpuModel: string; memoryGb: number; node: string; postgres: string; loadAverageDuringLoad?: { min: number; max: number } }
   data: {
     seconds: number
     counts: Record<string, number>
@@ -120,6 +120,15 @@ export function evaluateBudgets(r: Results): Budget[] {
   return out
 }
 
+/** The two largest shares of sampled active backends: "CPU 80 %, Lock:transactionid 15 %". */
+function waits(w: Record<string, number> | undefined): string {
+  if (!w || !Object.keys(w).length) return 'idle'
+  return Object.entries(w)
+    .slice(0, 2)
+    .map(([k, v]) => `${k} ${Math.round(v * 100)} %`)
+    .join(', ')
+}
+
 export function renderMarkdown(r: Results): string {
   const lines: string[] = []
   lines.push(`## Benchmark results (${r.mode}, ${r.generatedAt.slice(0, 16).replace('T', ' ')} UTC)`)
@@ -128,22 +137,29 @@ export function renderMarkdown(r: Results): string {
     `Machine: ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGb} GB, Node ${r.machine.node}, PostgreSQL ${r.machine.postgres}. ` +
       `Load: autocannon on loopback, ${r.connections} connections, ${r.secondsPerLoad} s per request type.`,
   )
+  const la = r.machine.loadAverageDuringLoad
+  if (la && Number.isFinite(la.max)) {
+    lines.push(
+      `Background: 1-minute load average ${fmt(la.min, 1)}–${fmt(la.max, 1)} at the start of the load runs` +
+        (la.max > 2 * r.machine.cpus ? ` (the benchmark itself accounts for about ${r.machine.cpus}–${r.machine.cpus + 1}) — **other processes shared the machine, so absolute figures are pessimistic; the ratios to the limit, measured right after each app run, are the steadier figures.**` : '.'),
+    )
+  }
   const c = r.data.counts
   lines.push(
     `Data (built in ${fmt(r.data.seconds, 1)} s): ${fmt(c.workspace ?? 0)} workspaces, ${fmt(c.app_user ?? 0)} users, ${fmt(c.task ?? 0)} tasks, ` +
       `${fmt(c.assignment ?? 0)} assignments (largest workspace: ${r.data.largest.countries} countries, ${fmt(r.data.largest.tasks)} tasks, ${fmt(r.data.largest.assignments)} assignments), ${fmt(c.activity ?? 0)} activity rows.`,
   )
   lines.push('')
-  lines.push('| request | who | SQL/req | req/s | p50 | p95 | p99 | limit req/s | limit p99 | ratio |')
-  lines.push('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |')
+  lines.push('| request | who | SQL/req | req/s | p50 | p95 | p99 | limit req/s | limit p99 | ratio | DB time went to |')
+  lines.push('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |')
   for (const s of r.scenarios) {
     if (!s.app) {
-      lines.push(`| ${s.label} | ${s.who} | ${s.statements || '–'} | ${s.note ?? 'not measured'} | | | | | | |`)
+      lines.push(`| ${s.label} | ${s.who} | ${s.statements || '–'} | ${s.note ?? 'not measured'} | | | | | | | |`)
       continue
     }
     lines.push(
       `| ${s.label} | ${s.who} | ${s.statements} | ${fmt(s.app.rps)}${s.app.non2xx ? ` (${fmt(s.app.non2xx)} non-2xx)` : ''} | ${ms(s.app.p50)} | ${ms(s.app.p95)} | ${ms(s.app.p99)} | ` +
-        `${s.limit ? fmt(s.limit.rps) : '–'} | ${s.limit ? ms(s.limit.p99) : '–'} | ${s.ratio === null ? '–' : fmt(s.ratio, 2)} |`,
+        `${s.limit ? fmt(s.limit.rps) : '–'} | ${s.limit ? ms(s.limit.p99) : '–'} | ${s.ratio === null ? '–' : fmt(s.ratio, 2)} | ${waits(s.app.dbWaits)} |`,
     )
   }
   lines.push('')

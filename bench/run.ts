@@ -122,10 +122,10 @@ function fixed(request: LoadRequest): () => LoadRequest {
   return () => request
 }
 
-function updates(origin: string): () => LoadRequest {
+function updates(origin: string, startAt = 0): () => LoadRequest {
   // Round k of the list writes version + k: each row is written again only
   // after every other row, so requests never conflict.
-  let i = 0
+  let i = startAt
   return () => {
     const n = writable.rows.length
     const row = writable.rows[i % n]
@@ -140,7 +140,8 @@ function updates(origin: string): () => LoadRequest {
   }
 }
 
-function scenarios(origin: string): Scenario[] {
+/** `writeStartAt`: where in the list of writable rows the updates begin (capture uses the last rows, the load the first). */
+function scenarios(origin: string, writeStartAt = 0): Scenario[] {
   const ws = largest.id
   const slug = largest.slug
   return [
@@ -163,7 +164,7 @@ function scenarios(origin: string): Scenario[] {
     { name: 'page-my-country', label: `page /w/${slug} (my country)`, kind: 'page', who: 'focal point AR', next: fixed({ path: `/w/${slug}`, headers: { cookie: focalCookie } }) },
     { name: 'page-board', label: `page /w/${slug}/board`, kind: 'page', who: 'secretariat', next: fixed({ path: `/w/${slug}/board`, headers: { cookie: secretariatCookie } }) },
     { name: 'page-plan', label: `page /w/${slug}/plan`, kind: 'page', who: 'focal point AR', next: fixed({ path: `/w/${slug}/plan`, headers: { cookie: focalCookie } }) },
-    { name: 'update', label: 'assignment.update (distinct rows)', kind: 'write', who: '12 focal points', next: updates(origin) },
+    { name: 'update', label: 'assignment.update (distinct rows)', kind: 'write', who: '12 focal points', next: updates(origin, writeStartAt) },
   ]
 }
 
@@ -204,7 +205,7 @@ interface Captured {
   statements: { sql: string; parameters: unknown[] }[]
 }
 const captured = new Map<string, Captured>()
-for (const s of scenarios(captureOrigin)) {
+for (const s of scenarios(captureOrigin, writable.rows.length - 2)) {
   const request = s.next()
   await send(captureOrigin, s.kind === 'write' ? s.next() : request)
   const offset = readFileSync(captureFile).length
@@ -216,10 +217,68 @@ for (const s of scenarios(captureOrigin)) {
   log(`  ${s.name}: HTTP ${res.status}, ${statements.length} statements`)
 }
 await captureWeb.stop()
+// The capture wrote the last two writable rows once each.
+for (const row of writable.rows.slice(-2)) row.version++
 
-// 4. Load the app (web + worker, production build).
+// 4. Load: the app (production build) and, right after each read, the limit —
+// the same statements on a bare node:http + pg server — so that both see the
+// same background load of the machine.
 const web = startNode('web', 'server/main.ts', webEnv(webPort), path.join(OUT, 'web.log'))
 await waitForHttp(`${appUrl}/healthz`, 60_000, web, path.join(OUT, 'web.log'))
+const bareScenarios: Record<string, { sql: string; parameters: unknown[] }[]> = {}
+for (const [name, c] of captured) if (c.status >= 200 && c.status < 300) bareScenarios[name] = c.statements
+const bareFile = path.join(OUT, 'bare-scenarios.json')
+writeFileSync(bareFile, JSON.stringify(bareScenarios))
+const barePort = await freePort()
+const bareOrigin = `http://127.0.0.1:${barePort}`
+const bareLog = path.join(OUT, 'bare.log')
+const bare = startNode('bare server', 'bench/bare-server.ts', { DATABASE_URL: benchDatabaseUrl(), PORT: String(barePort), BENCH_BARE_SCENARIOS: bareFile }, bareLog)
+await waitForHttp(`${bareOrigin}/healthz`, 30_000, bare, bareLog)
+
+const loadAverages: number[] = []
+/**
+ * What ruta_bench's backends wait on during a load run, sampled every 100 ms
+ * (active backends only; no wait event = on CPU): the share of samples per
+ * wait event, the five largest.
+ */
+function sampleWaits(): () => Promise<Record<string, number>> {
+  const counts = new Map<string, number>()
+  let total = 0
+  let running = true
+  const loop = (async () => {
+    while (running) {
+      const { rows } = await pool.query<{ w: string; n: number }>(
+        `SELECT coalesce(wait_event_type || ':' || wait_event, 'CPU') AS w, count(*)::int AS n FROM pg_stat_activity
+         WHERE datname = 'ruta_bench' AND state = 'active' AND pid <> pg_backend_pid() GROUP BY 1`,
+      )
+      for (const r of rows) {
+        counts.set(r.w, (counts.get(r.w) ?? 0) + r.n)
+        total += r.n
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+  })()
+  return async () => {
+    running = false
+    await loop
+    const top = [...counts].sort((a, b) => b[1] - a[1]).slice(0, 5)
+    return Object.fromEntries(top.map(([w, n]) => [w, Math.round((1000 * n) / Math.max(1, total)) / 1000]))
+  }
+}
+
+async function measure(origin: string, next: () => LoadRequest, warm: boolean): Promise<LoadResult> {
+  if (warm) {
+    await runLoad(origin, next, { seconds: WARMUP, connections: CONNECTIONS })
+    await drain()
+  }
+  loadAverages.push(os.loadavg()[0])
+  const stopSampling = sampleWaits()
+  const result = await runLoad(origin, next, { seconds: SECONDS, connections: CONNECTIONS })
+  result.dbWaits = await stopSampling()
+  await drain()
+  return result
+}
+
 const results: ScenarioResult[] = []
 for (const s of scenarios(appUrl)) {
   const c = captured.get(s.name) as Captured
@@ -234,36 +293,15 @@ for (const s of scenarios(appUrl)) {
     log(`  ${s.name}: skipped (HTTP ${c.status})`)
     continue
   }
-  if (s.kind !== 'write') {
-    await runLoad(appUrl, s.next, { seconds: WARMUP, connections: CONNECTIONS })
-    await drain()
-  }
-  const app = await runLoad(appUrl, s.next, { seconds: SECONDS, connections: CONNECTIONS })
-  await drain()
-  results.push({ ...base, app })
+  const app = await measure(appUrl, s.next, s.kind !== 'write')
+  const r: ScenarioResult = { ...base, app }
+  results.push(r)
   log(`  app  ${s.name}: ${app.rps.toFixed(0)} req/s, p50 ${app.p50.toFixed(1)} ms, p95 ${app.p95.toFixed(1)} ms, p99 ${app.p99.toFixed(1)} ms${app.non2xx ? `, ${app.non2xx} non-2xx` : ''}`)
-}
-
-// 5. The limit: the same statements on a bare node:http + pg server.
-const bareScenarios: Record<string, { sql: string; parameters: unknown[] }[]> = {}
-for (const r of results) if (r.kind !== 'write' && r.app) bareScenarios[r.name] = (captured.get(r.name) as Captured).statements
-const bareFile = path.join(OUT, 'bare-scenarios.json')
-writeFileSync(bareFile, JSON.stringify(bareScenarios))
-const barePort = await freePort()
-const bareOrigin = `http://127.0.0.1:${barePort}`
-const bareLog = path.join(OUT, 'bare.log')
-const bare = startNode('bare server', 'bench/bare-server.ts', { DATABASE_URL: benchDatabaseUrl(), PORT: String(barePort), BENCH_BARE_SCENARIOS: bareFile }, bareLog)
-await waitForHttp(`${bareOrigin}/healthz`, 30_000, bare, bareLog)
-for (const r of results) {
-  if (!bareScenarios[r.name]) continue
-  const next = fixed({ path: `/${r.name}` })
-  await runLoad(bareOrigin, next, { seconds: WARMUP, connections: CONNECTIONS })
-  await drain()
-  const limit: LoadResult = await runLoad(bareOrigin, next, { seconds: SECONDS, connections: CONNECTIONS })
-  await drain()
+  if (s.kind === 'write') continue
+  const limit = await measure(bareOrigin, fixed({ path: `/${s.name}` }), true)
   r.limit = limit
-  r.ratio = r.app && limit.rps > 0 ? r.app.rps / limit.rps : null
-  log(`  bare ${r.name}: ${limit.rps.toFixed(0)} req/s, p99 ${limit.p99.toFixed(1)} ms → ratio ${r.ratio?.toFixed(2)}`)
+  r.ratio = limit.rps > 0 ? app.rps / limit.rps : null
+  log(`  bare ${s.name}: ${limit.rps.toFixed(0)} req/s, p99 ${limit.p99.toFixed(1)} ms → ratio ${r.ratio?.toFixed(2)}`)
 }
 await bare.stop()
 
@@ -314,7 +352,7 @@ const output: Results = {
   mode: quick ? 'quick' : 'full',
   secondsPerLoad: SECONDS,
   connections: CONNECTIONS,
-  machine: { ...machine, postgres: pgVersion },
+  machine: { ...machine, postgres: pgVersion, loadAverageDuringLoad: { min: Math.min(...loadAverages), max: Math.max(...loadAverages) } },
   data: { seconds: data.seconds, counts: data.counts, steps: data.steps, largest: { slug: largest.slug, countries: largest.countryCodes.length, tasks: largest.taskCount, assignments: largest.assignmentCount } },
   scenarios: results,
   jobs,

@@ -19,6 +19,8 @@ export interface LoadResult {
   non2xx: number
   errors: number
   timeouts: number
+  /** Share of sampled active PostgreSQL backends per wait event during the run (filled in by run.ts). */
+  dbWaits?: Record<string, number>
 }
 
 function percentile(sorted: number[], p: number): number {

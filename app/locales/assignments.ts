@@ -128,6 +128,7 @@ export default defineMessages({
       title: 'Mi país',
       titleOrganisation: 'Mi organización',
       intro: 'Asignaciones de {{name}}, ordenadas por lo que requiere su atención.',
+      introOrganisation: 'Asignaciones de las tareas que lidera su organización, ordenadas por lo que requiere su atención.',
       groups: {
         overdue: 'Vencidas',
         dueSoon: 'Vencen en los próximos 14 días',
@@ -269,6 +270,7 @@ export default defineMessages({
       title: 'Meu país',
       titleOrganisation: 'Minha organização',
       intro: 'Atribuições de {{name}}, ordenadas pelo que precisa da sua atenção.',
+      introOrganisation: 'Atribuições das tarefas que a sua organização lidera, ordenadas pelo que precisa da sua atenção.',
       groups: {
         overdue: 'Atrasadas',
         dueSoon: 'Vencem nos próximos 14 dias',
@@ -410,6 +412,7 @@ export default defineMessages({
       title: 'My country',
       titleOrganisation: 'My organisation',
       intro: 'Assignments of {{name}}, ordered by what needs your attention.',
+      introOrganisation: 'Assignments of the tasks your organisation leads, ordered by what needs your attention.',
       groups: {
         overdue: 'Overdue',
         dueSoon: 'Due in the next 14 days',

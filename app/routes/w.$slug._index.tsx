@@ -3,7 +3,7 @@ import { isRouteErrorResponse, Link, useLoaderData, useRouteError, useRouteLoade
 import { useTranslation } from 'react-i18next'
 import { formatters, OverdueBadge, StatusBadge } from '#app/components/assignment-ui.tsx'
 import type { AppLocale } from '#app/i18n/config.ts'
-import { translator, listHomeAssignments, type HomeGroup, type HomeItem } from '#app/utils/assignments.server.ts'
+import { listBoardOptions, listHomeAssignments, translator, type HomeGroup, type HomeItem } from '#app/utils/assignments.server.ts'
 import { requireWorkspace } from '#app/utils/workspace.server.ts'
 
 export const handle = { i18n: ['assignments'] }
@@ -16,13 +16,19 @@ export const handle = { i18n: ['assignments'] }
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { actor, membership } = requireWorkspace(context, params.slug, request)
   if (membership.role === 'secretariat' || membership.role === 'observer') throw redirect(`/w/${membership.slug}/board`)
-  const home = await listHomeAssignments(actor, { workspaceId: membership.workspaceId })
+  const [home, options] = await Promise.all([
+    listHomeAssignments(actor, { workspaceId: membership.workspaceId }),
+    listBoardOptions(actor, { workspaceId: membership.workspaceId }),
+  ])
+  const country = options.countries.find((c) => c.code === membership.countryCode)
+  const countryName = country ? (context.locale === 'pt' ? country.name_pt : context.locale === 'en' ? country.name_en : country.name_es) : null
   const t = translator(context.locale)
   const title = membership.role === 'partner' ? t('home.titleOrganisation', { ns: 'assignments' }) : t('home.title', { ns: 'assignments' })
   const page: PageData = {
     slug: membership.slug,
     workspaceName: membership.name,
     countryCode: membership.countryCode,
+    countryName,
     role: membership.role,
     groups: home.groups,
     locale: context.locale,
@@ -36,6 +42,7 @@ interface PageData {
   slug: string
   workspaceName: string
   countryCode: string | null
+  countryName: string | null
   role: string
   groups: { group: HomeGroup; items: HomeItem[]; more: boolean }[]
   locale: AppLocale
@@ -59,11 +66,10 @@ export default function Home() {
   const data = useLoaderData() as PageData
   const { t } = useTranslation('assignments')
   const fmt = formatters(data.locale, data.timeZone)
-  const name = data.countryCode ?? data.workspaceName
   return (
     <section aria-labelledby="home-title" className="home">
       <h1 id="home-title">{data.role === 'partner' ? t('home.titleOrganisation') : t('home.title')}</h1>
-      <p className="muted">{t('home.intro', { name })}</p>
+      <p className="muted">{data.countryName ? t('home.intro', { name: data.countryName }) : t('home.introOrganisation')}</p>
       <p>
         <Link to={`/w/${data.slug}/board`}>{t('home.board')}</Link>
       </p>

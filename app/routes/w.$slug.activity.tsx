@@ -160,10 +160,11 @@ export default function ActivityPage() {
   )
 }
 
-const TASK_KINDS = new Set(['task'])
+const PLAN_KINDS = new Set(['general_objective', 'specific_objective', 'action_line'])
 
 function SubjectLink({ slug, type, id, label }: { slug: string; type: string; id: string | null; label: string }) {
-  if (id && TASK_KINDS.has(type)) return <Link to={`/w/${slug}/tasks/${id}`}>{label}</Link>
+  if (id && type === 'task') return <Link to={`/w/${slug}/tasks/${id}`}>{label}</Link>
+  if (id && PLAN_KINDS.has(type)) return <Link to={`/w/${slug}/plan/edit#item-${id}`}>{label}</Link>
   if (id && type === 'assignment') return <Link to={`/w/${slug}/assignments/${id}`}>{label}</Link>
   return <>{label}</>
 }

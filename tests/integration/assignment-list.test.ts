@@ -4,6 +4,7 @@ import type { Actor } from '#server/authz.ts'
 import { db } from '#server/db.ts'
 import { appRouter } from '#server/routers/_app.ts'
 import { listAssignments } from '#server/services/assignments/list-assignments.ts'
+import { listHomeAssignments } from '#server/services/assignments/list-home-assignments.ts'
 import { createCallerFactory } from '#server/trpc.ts'
 import { createMember, createWorkspace, type TestWorkspace } from '#tests/factories/index.ts'
 import { createAssignment, createPlan } from '#tests/factories/plan.ts'
@@ -150,5 +151,33 @@ describe('assignment.list', () => {
     expect(await overdueAt('2026-12-05T05:00:00Z')).toEqual({ AR: true, PE: true, secretariat: true, 'BR submitted': false })
     const onlyOverdue = await listAssignments(viewer, { workspaceId: local.id, overdue: true }, { asOf: new Date('2026-12-05T03:30:00Z') })
     expect(onlyOverdue.items.map((i) => i.id)).toEqual([ar])
+  })
+
+  it('groups the home of a focal point (own country) and of a partner (own organisation) by what needs them', async () => {
+    const home = await createWorkspace(db, { countries: ['AR', 'BR'] })
+    const plan = await createPlan(db, home, ['G\tS\tA\tT1', '\t\t\tT2', '\t\t\tT3', '\t\t\tT4', '\t\t\tT5', '\t\t\tT6', '\t\t\tT7'])
+    const asOf = new Date('2026-12-04T15:00:00Z') // 12:00 in Buenos Aires, 4 December
+    const make = async (code: string, assignee: { countryCode: string } | { organisationCode: string }, dueDate: string, status: 'not_started' | 'in_progress' | 'blocked' | 'submitted' | 'completed' | 'not_applicable') =>
+      (await createAssignment(db, home, plan.nodeId(code), assignee, { dueDate, status })).id
+    const overdue = await make('1.1.1.1', { countryCode: 'AR' }, '2026-12-03', 'in_progress')
+    const today = await make('1.1.1.2', { countryCode: 'AR' }, '2026-12-04', 'not_started')
+    const in14 = await make('1.1.1.3', { countryCode: 'AR' }, '2026-12-18', 'blocked')
+    const in15 = await make('1.1.1.4', { countryCode: 'AR' }, '2026-12-19', 'not_started')
+    const waiting = await make('1.1.1.5', { countryCode: 'AR' }, '2026-11-01', 'submitted')
+    const done = await make('1.1.1.6', { countryCode: 'AR' }, '2026-10-01', 'completed')
+    const na = await make('1.1.1.7', { countryCode: 'AR' }, '2026-10-02', 'not_applicable')
+    await make('1.1.1.1', { countryCode: 'BR' }, '2026-12-01', 'in_progress')
+    const iom = await make('1.1.1.2', { organisationCode: 'IOM' }, '2026-12-10', 'in_progress')
+
+    const fp = (await createMember(db, home, 'focal_point', { countryCode: 'AR' })).actor
+    const groups = Object.fromEntries((await listHomeAssignments(fp, { workspaceId: home.id }, { asOf })).groups.map((g) => [g.group, g.items.map((i) => i.id)]))
+    expect(groups).toEqual({ overdue: [overdue], dueSoon: [today, in14], rest: [in15], waiting: [waiting], done: [done, na] })
+    const soon = (await listHomeAssignments(fp, { workspaceId: home.id }, { asOf })).groups.find((g) => g.group === 'dueSoon')
+    expect(soon?.items.map((i) => i.daysLeft)).toEqual([0, 14])
+
+    const partner = (await createMember(db, home, 'partner', { organisationCode: 'IOM' })).actor
+    const partnerGroups = (await listHomeAssignments(partner, { workspaceId: home.id }, { asOf })).groups
+    expect(partnerGroups.flatMap((g) => g.items.map((i) => i.id))).toEqual([iom])
+    expect(partnerGroups.find((g) => g.group === 'dueSoon')?.items.map((i) => i.id)).toEqual([iom])
   })
 })

@@ -119,8 +119,8 @@ export async function assignTask(actor: Actor, input: TAssignTask, opts: { now?:
         action: 'assignment.due_date_changed',
         subjectType: 'assignment',
         subjectId: current.id,
-        before: { taskId: task.id, assignee: w.label, dueDate: current.dueDate },
-        after: { taskId: task.id, assignee: w.label, dueDate: w.dueDate },
+        before: { task: task.code, taskId: task.id, assignee: w.label, ...(period ? { period } : {}), dueDate: current.dueDate },
+        after: { task: task.code, taskId: task.id, assignee: w.label, ...(period ? { period } : {}), dueDate: w.dueDate },
       })
     }
     const created = await createPeriodAssignments(trx, task, periodStart, { assignees: fresh, actorId: actor.userId })

@@ -14,6 +14,8 @@ export interface PeriodTask {
   id: string
   workspaceId: string
   recurrenceMonths: number | null
+  /** For the activity log, when the caller has it. */
+  code?: string
 }
 
 export interface PeriodAssignee {
@@ -68,7 +70,7 @@ export async function createPeriodAssignments(
       subjectType: 'assignment',
       subjectId: row.id,
       before: undefined,
-      after: { taskId: task.id, assignee: label ?? assignee.kind, period: period || null, dueDate: due, status: 'not_started' },
+      after: { ...(task.code ? { task: task.code } : {}), taskId: task.id, assignee: label ?? assignee.kind, ...(period ? { period } : {}), dueDate: due, status: 'not_started' },
     })
     await insertOutbox(trx, 'assignment.created', { assignmentId: row.id, workspaceId: task.workspaceId, taskId: task.id, period })
     created.push({ id: row.id, assignee, dueDate: due })

@@ -267,3 +267,50 @@ describe('errors over HTTP (tRPC)', () => {
     expect(url.body.error?.data.field).toBe('evidenceUrl')
   })
 })
+
+describe('the board page', () => {
+  it('filters from the URL, pages with a Next page link, and shows a bad filter next to its field', async () => {
+    const board = await createWorkspace(db, { countries: ['AR', 'BR'] })
+    const plan = await createPlan(db, board, ['G\tS\tA\tT1', 'G2\tS2\tA2\tT2'])
+    const { user } = await createMember(db, board, 'secretariat')
+    const cookie = (await createSession(user.id, { ip: '127.0.0.1', userAgent: 'board' })).cookie.split(';')[0]
+    const ids: string[] = []
+    for (let i = 0; i < 55; i++) {
+      const day = String((i % 28) + 1).padStart(2, '0')
+      ids.push((await createAssignment(db, board, plan.nodeId('1.1.1.1'), { countryCode: 'AR' }, { dueDate: `2031-${i < 28 ? '01' : '02'}-${day}`, period: `2040-${String((i % 12) + 1).padStart(2, '0')}`.replace('2040', String(2040 + Math.floor(i / 12))) })).id)
+    }
+    const br = (await createAssignment(db, board, plan.nodeId('2.1.1.1'), { countryCode: 'BR' }, { dueDate: '2030-05-05', status: 'submitted' })).id
+    const get = async (query: string) => {
+      const response = await fetch(`${server.url}/w/${board.slug}/board${query}`, { headers: { cookie } })
+      return { status: response.status, html: await response.text() }
+    }
+    const linked = (html: string) => [...html.matchAll(/href="\/w\/[^/]+\/assignments\/([0-9a-f-]{36})"/g)].map((m) => m[1])
+
+    const first = await get('?lng=en&country=AR')
+    expect(first.status).toBe(200)
+    const firstIds = linked(first.html)
+    // The secretariat's "waiting for verification" list is empty of AR rows; the table holds the first 50 AR rows.
+    expect(firstIds.filter((id) => id !== br)).toHaveLength(50)
+    const next = /href="([^"]*cursor=[^"]*)"[^>]*>Next page</.exec(first.html)?.[1]?.replace(/&amp;/g, '&')
+    expect(next).toContain('country=AR')
+    const second = await get(`${next?.replace(`/w/${board.slug}/board`, '') ?? ''}&lng=en`)
+    const secondIds = linked(second.html).filter((id) => id !== br)
+    expect(secondIds).toHaveLength(5)
+    expect(new Set([...firstIds, ...secondIds].filter((id) => id !== br))).toEqual(new Set(ids))
+    expect(second.html).not.toContain('>Next page<')
+    expect(second.html).toContain('>First page<')
+
+    // Waiting for verification, prominently, for the secretariat.
+    const waiting = /<section[^>]*aria-labelledby="waiting-heading"[\s\S]*?<\/section>/.exec(first.html)?.[0] ?? ''
+    expect(linked(waiting)).toEqual([br])
+
+    const objective = await get('?lng=en&objective=2')
+    expect(linked(objective.html).filter((id, i, all) => all.indexOf(id) === i)).toEqual([br])
+
+    const bad = await get('?lng=en&dueFrom=2031-13-45')
+    expect(bad.status).toBe(200)
+    expect(bad.html).toContain('id="filter-dueFrom-error"')
+    expect(bad.html).toMatch(/aria-describedby="filter-dueFrom-error"/)
+    expect(bad.html).toContain('Check the “Due from” filter: the value is not valid.')
+  })
+})

@@ -153,6 +153,24 @@ describe('statements per page do not grow with the data (session look-up include
     expect(b.count).toBe(a.count)
   })
 
+  it('the board /w/<slug>/board (secretariat)', async () => {
+    const a = await page(`/w/${small.ws.slug}/board`, small.secretariatUserId)
+    const b = await page(`/w/${large.ws.slug}/board`, large.secretariatUserId)
+    expect(a.status).toBe(200)
+    expect(b.status).toBe(200)
+    expect(a.count).toBeGreaterThan(0)
+    expect(b.count).toBe(a.count)
+  })
+
+  it('the assignment page /w/<slug>/assignments/<id> (no comments vs 25 comments, evidence links, history entries)', async () => {
+    const a = await page(`/w/${small.ws.slug}/assignments/${small.assignmentId}`, small.focalUserId)
+    const b = await page(`/w/${large.ws.slug}/assignments/${large.assignmentId}`, large.focalUserId)
+    expect(a.status).toBe(200)
+    expect(b.status).toBe(200)
+    expect(a.count).toBeGreaterThan(0)
+    expect(b.count).toBe(a.count)
+  })
+
   it('the workspace home /w/<slug> (a focal point: my country)', async () => {
     const a = await page(`/w/${small.ws.slug}`, small.focalUserId)
     const b = await page(`/w/${large.ws.slug}`, large.focalUserId)

@@ -1,4 +1,5 @@
 import { Queue } from 'bullmq'
+import type { Redis } from 'ioredis'
 import { env } from '#server/env.ts'
 import { createRedis } from '#server/redis.ts'
 import { forgetSingleton, singleton } from '#server/singleton.ts'
@@ -21,8 +22,38 @@ export function queue(name: string): Queue {
   opened.add(name)
   return singleton(`queue:${name}`, () => {
     const connection = createRedis({ maxRetriesPerRequest: null })
-    return new Queue(name, { connection, prefix: env().QUEUE_PREFIX })
+    const q = new Queue(name, { connection, prefix: env().QUEUE_PREFIX })
+    // Connection failures are expected while Redis is down; callers see them as rejected adds.
+    q.on('error', () => {})
+    connections.set(name, connection)
+    return q
   })
+}
+
+const connections = new Map<string, Redis>()
+
+/**
+ * Adds jobs, failing fast when Redis is not connected: BullMQ itself would
+ * wait for the connection to come back, and a web request or the relay must
+ * not hang on that. A job id makes the add idempotent, so an add that did go
+ * through after the timeout is harmless when repeated.
+ */
+export async function addFast<T>(name: string, add: (q: Queue) => Promise<T>, timeoutMs = 3000): Promise<T> {
+  const q = queue(name)
+  const connection = connections.get(name)
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Redis did not answer within ${timeoutMs} ms (connection ${connection?.status ?? 'missing'})`)), timeoutMs)
+  })
+  try {
+    if (connection && connection.status !== 'ready') {
+      // A new connection may still be connecting; a down Redis never gets there.
+      await Promise.race([new Promise((resolve) => connection.once('ready', resolve)), timeout])
+    }
+    return await Promise.race([add(q), timeout])
+  } finally {
+    clearTimeout(timer)
+  }
 }
 
 export function notifyQueue() {
@@ -37,8 +68,9 @@ export async function closeQueues() {
   for (const name of opened) {
     const q = queue(name)
     forgetSingleton(`queue:${name}`)
-    await q.close().catch(() => {})
-    await q.disconnect().catch(() => {})
+    connections.get(name)?.disconnect()
+    connections.delete(name)
+    await Promise.race([q.close().catch(() => {}), new Promise((resolve) => setTimeout(resolve, 1000).unref())])
   }
   opened.clear()
 }

@@ -7,7 +7,7 @@ import notifyEvent from './definitions/notify-event.ts'
 import outboxRelay from './definitions/outbox-relay.ts'
 import recurringOpenPeriods from './definitions/recurring-open-periods.ts'
 import remindersSweep from './definitions/reminders-sweep.ts'
-import { queue } from './queues.ts'
+import { addFast } from './queues.ts'
 
 /** Every job, by name. `enqueue` and the worker know nothing else. */
 export const jobs = {
@@ -38,7 +38,7 @@ export function isJobName(name: string): name is JobName {
 export async function enqueue<N extends JobName>(name: N, payload: JobPayload<N>, opts?: JobsOptions) {
   const definition = jobs[name]
   definition.schema.parse(payload)
-  return queue(definition.queue).add(name, payload, { attempts: 5, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: { age: 86_400 }, removeOnFail: { age: 7 * 86_400 }, ...opts })
+  return addFast(definition.queue, (q) => q.add(name, payload, { attempts: 5, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: { age: 86_400 }, removeOnFail: { age: 7 * 86_400 }, ...opts }))
 }
 
 /**

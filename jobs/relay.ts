@@ -1,6 +1,6 @@
 import { db } from '#server/db.ts'
 import { claimOutbox, markOutboxDispatched, markOutboxFailed } from '#server/repositories/follow-up.ts'
-import { notifyQueue } from './queues.ts'
+import { addFast, NOTIFY_QUEUE } from './queues.ts'
 
 /**
  * The outbox relay: claims undispatched rows (FOR UPDATE SKIP LOCKED, so
@@ -14,12 +14,14 @@ export async function relayOutbox(limit = 200): Promise<{ dispatched: number; fa
     const rows = await claimOutbox(trx, limit)
     if (!rows.length) return { dispatched: 0, failed: 0 }
     try {
-      await notifyQueue().addBulk(
-        rows.map((row) => ({
+      await addFast(NOTIFY_QUEUE, (q) =>
+        q.addBulk(
+          rows.map((row) => ({
           name: 'notify.event',
           data: { outboxId: row.id },
-          opts: { jobId: row.id, attempts: 8, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: { age: 7 * 86_400 }, removeOnFail: { age: 30 * 86_400 } },
-        })),
+            opts: { jobId: row.id, attempts: 8, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: { age: 7 * 86_400 }, removeOnFail: { age: 30 * 86_400 } },
+          })),
+        ),
       )
     } catch (error) {
       await markOutboxFailed(trx, rows.map((r) => r.id), error instanceof Error ? error.message : String(error))

@@ -1,6 +1,7 @@
+import type { Queue } from 'bullmq'
 import type { JobName } from './registry.ts'
 import { jobs } from './registry.ts'
-import { queue } from './queues.ts'
+import type { QueueName } from './queues.ts'
 
 export interface Schedule {
   /** Scheduler id, stable across restarts (upsert replaces the previous repeat). */
@@ -27,8 +28,9 @@ export function schedules(): Schedule[] {
   ]
 }
 
-export async function upsertSchedules() {
+/** Upserts every scheduler through the worker's own queue handles (which wait for Redis rather than fail). */
+export async function upsertSchedules(queueOf: (name: QueueName) => Queue) {
   for (const s of schedules()) {
-    await queue(jobs[s.job].queue).upsertJobScheduler(s.id, s.repeat, { name: s.job, data: {}, opts: { removeOnComplete: { count: 50 }, removeOnFail: { count: 200 } } })
+    await queueOf(jobs[s.job].queue).upsertJobScheduler(s.id, s.repeat, { name: s.job, data: {}, opts: { removeOnComplete: { count: 50 }, removeOnFail: { count: 200 } } })
   }
 }

@@ -1,9 +1,9 @@
-import { Worker, type Job } from 'bullmq'
+import { Queue, Worker, type Job } from 'bullmq'
 import { pathToFileURL } from 'node:url'
 import { closeDb } from '#server/db.ts'
 import { env } from '#server/env.ts'
 import { closeRedis, createRedis } from '#server/redis.ts'
-import { closeQueues, QUEUE_NAMES } from './queues.ts'
+import { closeQueues, QUEUE_NAMES, type QueueName } from './queues.ts'
 import { runJob } from './registry.ts'
 import { upsertSchedules } from './schedules.ts'
 
@@ -17,6 +17,10 @@ import { upsertSchedules } from './schedules.ts'
  */
 function log(message: string) {
   if (env().LOG_LEVEL !== 'silent') console.log(`[worker] ${message}`)
+}
+
+function fail(name: string): never {
+  throw new Error(`No queue ${name}`)
 }
 
 export async function startWorker() {
@@ -41,7 +45,24 @@ export async function startWorker() {
     worker.on('completed', (job, result) => log(`${job.name} ${job.id} done ${JSON.stringify(result)}`))
     worker.on('error', (error) => console.error(`[worker] ${error.message}`))
   }
-  await upsertSchedules()
+  // The worker's own queue handles wait for Redis (offline queue on), unlike the web's fail-fast producers.
+  const schedulerQueues = new Map(
+    QUEUE_NAMES.map((name) => {
+      const q = new Queue(name, { connection: createRedis({ maxRetriesPerRequest: null, enableOfflineQueue: true }), prefix: config.QUEUE_PREFIX })
+      q.on('error', () => {})
+      return [name, q] as const
+    }),
+  )
+  const queueOf = (name: QueueName) => schedulerQueues.get(name) ?? fail(name)
+  await upsertSchedules(queueOf)
+  // Redis holds nothing that cannot be rebuilt: when it comes back empty
+  // (restarted without persistence), the schedulers are upserted again.
+  // Upserting is idempotent, so every (re)connection does it.
+  const watcher = createRedis({ maxRetriesPerRequest: null, enableOfflineQueue: true })
+  watcher.on('ready', () => {
+    log('Redis connection ready; upserting the job schedulers')
+    upsertSchedules(queueOf).catch((error: Error) => console.error(`[worker] could not upsert schedulers: ${error.message}`))
+  })
   for (const worker of workers) void worker.run()
   log(`started (${QUEUE_NAMES.join(', ')}; prefix ${config.QUEUE_PREFIX})`)
 
@@ -59,6 +80,8 @@ export async function startWorker() {
       console.error(`[worker] active jobs did not finish within ${seconds}s; exiting, they will be retried`)
       process.exit(1)
     }
+    watcher.disconnect()
+    await Promise.all([...schedulerQueues.values()].map((q) => q.close().catch(() => {})))
     await closeQueues()
     await closeRedis()
     await closeDb()

@@ -9,8 +9,8 @@ export default defineJob({
   name: 'digests.sweep',
   queue: FOLLOW_UP_QUEUE,
   schema: z.object({ asOf: ZAsOf.optional() }).strict(),
-  async handler(payload) {
-    const swept = await runDigestSweep({ asOf: payload.asOf ?? new Date() })
+  async handler(payload, { job }) {
+    const swept = await runDigestSweep({ asOf: payload.asOf ?? new Date(), onPage: job ? (done) => job.updateProgress({ recipients: done }) : undefined })
     const delivered = await deliverPending()
     return { ...swept, ...delivered }
   },

@@ -19,9 +19,10 @@ const PAGE = 200
  * e-mail and moving last_digest_at happen in one transaction; the UNIQUE key
  * (user, workspace, local day) keeps a second worker from sending another.
  */
-export async function runDigestSweep(input: { asOf: Date }): Promise<TSweepResult & { nothingNew: number }> {
+export async function runDigestSweep(input: { asOf: Date; onPage?: (recipientsSeen: number) => Promise<void> }): Promise<TSweepResult & { nothingNew: number }> {
   const result = { claimed: 0, skipped: 0, nothingNew: 0 }
   let after = '00000000-0000-0000-0000-000000000000'
+  let seen = 0
   for (;;) {
     const page = await findDigestPage(db, input.asOf, after, PAGE)
     if (!page.length) break
@@ -55,6 +56,8 @@ export async function runDigestSweep(input: { asOf: Date }): Promise<TSweepResul
       if (claimed) result.claimed++
       else result.skipped++
     }
+    seen += page.length
+    await input.onPage?.(seen)
     if (page.length < PAGE) break
   }
   return result

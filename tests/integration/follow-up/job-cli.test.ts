@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest'
+import { seedDemo } from '#db/seed/demo.ts'
+import { db } from '#server/db.ts'
+import { createAssignment } from '#tests/factories/plan.ts'
+import { runScript } from '#tests/support/process.ts'
+
+const env = () => ({ DATABASE_URL: process.env.DATABASE_URL, QUEUE_PREFIX: process.env.QUEUE_PREFIX, APP_URL: 'http://localhost:3000', DEMO: undefined, RESEND_API_KEY: undefined })
+
+describe('npm run job', { timeout: 120_000 }, () => {
+  it('refuses bad arguments with a clear message and exit 1', async () => {
+    const [unknown, badDate, notDemo] = await Promise.all([
+      runScript('scripts/job.ts', ['remind'], env()),
+      runScript('scripts/job.ts', ['reminders', '--as-of', '2027-02-30'], env()),
+      runScript('scripts/job.ts', ['reminders'], { ...env(), APP_URL: 'https://ruta.example.org', SESSION_SECRET: 'x'.repeat(40) }),
+    ])
+    expect(unknown.code).toBe(1)
+    expect(unknown.stderr).toContain('Unknown job "remind"')
+    expect(badDate.code).toBe(1)
+    expect(badDate.stderr).toContain('--as-of is not a real date')
+    expect(notDemo.code).toBe(1)
+    expect(notDemo.stderr).toContain('add --force')
+  })
+
+  it('on the demo workspace: the right reminders to the right focal points in their languages; run again, nothing', async () => {
+    await seedDemo(db)
+    const ws = await db.selectFrom('workspace').select(['id', 'slug']).where('slug', '=', 'sacm').executeTakeFirstOrThrow()
+    const countries = await db.selectFrom('country').select(['id', 'code']).where('workspace_id', '=', ws.id).execute()
+    const countryId = (code: string) => countries.find((c) => c.code.trim() === code)?.id ?? ''
+    // Uruguay's only focal point has left: no one to send its reminder to.
+    await db.updateTable('membership').set({ deactivated_at: new Date() }).where('country_id', '=', countryId('UY')).execute()
+    const tasks = await db.selectFrom('plan_node').select(['id', 'code']).where('workspace_id', '=', ws.id).where('kind', '=', 'task').orderBy('code').limit(2).execute()
+    const workspace = { id: ws.id, slug: ws.slug, countryId, organisationId: () => '' }
+    for (const cc of ['AR', 'BR', 'GY']) await createAssignment(db, workspace, tasks[0].id, { countryCode: cc }, { dueDate: '2027-03-15' })
+    // Chile's is submitted: no reminder.
+    await createAssignment(db, workspace, tasks[0].id, { countryCode: 'CL' }, { dueDate: '2027-03-15', status: 'submitted' })
+    await createAssignment(db, workspace, tasks[0].id, { countryCode: 'UY' }, { dueDate: '2027-03-15' })
+    await createAssignment(db, workspace, tasks[1].id, { countryCode: 'AR' }, { dueDate: '2027-06-30' })
+
+    const first = await runScript('scripts/job.ts', ['reminders', '--as-of', '2027-03-12'], env())
+    expect(first.stderr).toBe('')
+    expect(first.stdout.trim()).toBe('sent 3, skipped 0, failed 0')
+    const mail = await db.selectFrom('local_mail').select(['to_address', 'subject']).orderBy('to_address').execute()
+    const code = tasks[0].code
+    expect(mail).toEqual([
+      { to_address: 'fp.ar@example.org', subject: `[Argentina] ${code} vence en 3 días` },
+      { to_address: 'fp.br@example.org', subject: `[Brasil] ${code} vence em 3 dias` },
+      { to_address: 'fp.gy@example.org', subject: `[Guyana] ${code} is due in 3 days` },
+    ])
+
+    const again = await runScript('scripts/job.ts', ['reminders', '--as-of', '2027-03-12'], env())
+    expect(again.stdout.trim()).toBe('sent 0, skipped 3, failed 0')
+    expect(await db.selectFrom('local_mail').select('id').execute()).toHaveLength(3)
+  })
+})

@@ -1,10 +1,16 @@
-import { data, type ActionFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { data, type ActionFunctionArgs, type HeadersFunction, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useNavigation, useRouteLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { formErrorOf, formString, type FormError } from '#app/utils/form-errors.server.ts'
-import { requestPasswordReset } from '#app/utils/accounts.server.ts'
+import { isAppError, requestPasswordReset } from '#app/utils/accounts.server.ts'
 
 export const handle = { i18n: ['admin', 'auth'] }
+
+/** A throttled request says when to retry in the Retry-After header too. */
+export const headers: HeadersFunction = ({ actionHeaders }) => {
+  const retryAfter = actionHeaders.get('Retry-After')
+  return retryAfter ? { 'Retry-After': retryAfter } : new Headers()
+}
 
 export const meta: MetaFunction = () => [{ title: 'Ruta' }]
 
@@ -23,8 +29,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return data<ActionResult>({ sent: true, email: email.toLowerCase() })
   } catch (error) {
     const { status, error: formError } = formErrorOf(error)
-    const headers: HeadersInit = status === 429 ? { 'Retry-After': String(Number(formError.values?.count ?? 1) * 60) } : {}
-    return data<ActionResult>({ error: formError, email }, { status, headers })
+    const retryAfter = isAppError(error) ? Number(error.details.retryAfterSeconds ?? 0) : 0
+    return data<ActionResult>({ error: formError, email }, { status, headers: status === 429 && retryAfter > 0 ? { 'Retry-After': String(retryAfter) } : {} })
   }
 }
 

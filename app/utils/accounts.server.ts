@@ -18,3 +18,4 @@ export { inspectPasswordReset } from '#server/services/password-reset/inspect-pa
 export { requestPasswordReset } from '#server/services/password-reset/request-password-reset.ts'
 export { resetPassword, ResetUnusableError } from '#server/services/password-reset/reset-password.ts'
 export { inviteSecretariat } from '#server/services/admin/invite-secretariat.ts'
+export { isAppError } from '#server/errors.ts'

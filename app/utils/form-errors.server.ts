@@ -20,7 +20,8 @@ export function formErrorOf(error: unknown): { status: number; error: FormError 
   if (e.code === 'NOT_FOUND' && !key?.startsWith('admin:')) throw new Response('Not Found', { status: 404, statusText: 'Not Found' })
   if (e.code === 'TOO_MANY_REQUESTS') {
     const seconds = Number(e.details.retryAfterSeconds ?? 60)
-    return { status: 429, error: { key: 'admin:errors.tooMany', values: { count: Math.max(1, Math.ceil(seconds / 60)) } } }
+    const count = Math.max(1, Math.ceil(seconds / 60))
+    return { status: 429, error: { key: key?.startsWith('admin:') ? key : 'admin:errors.tooMany', values: { count } } }
   }
   const status = { BAD_REQUEST: 400, CONFLICT: 409, NOT_FOUND: 404, UNAUTHORIZED: 401, INTERNAL_SERVER_ERROR: 500 }[e.code] ?? 400
   return { status, error: { key: key ?? 'admin:errors.invalid', values: e.details.i18n?.values, field: e.details.field } }

@@ -221,3 +221,13 @@ describe('/dev/emails', () => {
     }
   })
 })
+
+describe('/forgot-password throttling', () => {
+  it('refuses an IP address that asks too often with 429 and when to retry, whatever the addresses', async () => {
+    let last: Response | undefined
+    for (let i = 0; i < 12 && last?.status !== 429; i++) last = await post('/forgot-password', { email: `flood${i}@example.org` })
+    expect(last?.status).toBe(429)
+    expect(Number(last?.headers.get('retry-after'))).toBeGreaterThan(0)
+    expect(await last?.text()).toMatch(/Too many requests\. Try again in \d+ minutes?\./)
+  })
+})

@@ -23,7 +23,12 @@ export interface TaskForAssign {
   workspaceTimeZone: string
 }
 
-/** The task, its row locked so that two assignments of one task run one after the other. */
+/**
+ * The task, its plan node locked: two assignments of one task run one after
+ * the other, and an archive or an edit waits for an assignment in progress
+ * (and the reverse). Every writer locks the node first, so they cannot
+ * deadlock.
+ */
 export async function findTaskForAssign(trx: Transaction<DB>, taskId: string): Promise<TaskForAssign | undefined> {
   return trx
     .selectFrom('task as t')
@@ -44,7 +49,7 @@ export async function findTaskForAssign(trx: Transaction<DB>, taskId: string): P
       'w.time_zone as workspaceTimeZone',
     ])
     .where('t.id', '=', taskId)
-    .forUpdate('t')
+    .forUpdate('n')
     .executeTakeFirst()
 }
 

@@ -296,3 +296,49 @@ describe('planItem.archive / restore', () => {
     await expectError(callerFor(observer).planItem.archive({ id: plan.nodeId('1.1') }), 'NOT_FOUND')
   })
 })
+
+describe('concurrent plan edits', () => {
+  it('serialise structural changes of one plan: codes stay contiguous after simultaneous moves, creates and archives', async () => {
+    const own = await createWorkspace(db)
+    const sec = (await createMember(db, own, 'secretariat')).actor
+    const api = callerFor(sec)
+    const plan = await createPlan(db, own, ['G1\tS1\tA1\tT1', '\t\t\tT2', '\t\t\tT3', '\t\t\tT4', '\t\t\tT5', 'G2\tS2\tA2\tT6'])
+    const actionLine = plan.nodeId('1.1.1')
+    await Promise.all([
+      api.planItem.move({ id: plan.nodeId('1.1.1.1'), position: 5 }),
+      api.planItem.move({ id: plan.nodeId('1.1.1.3'), direction: 'up' }),
+      api.planItem.create({ workspaceId: own.id, parentId: actionLine, title: 'T7', position: 1 }),
+      api.planItem.archive({ id: plan.nodeId('1.1.1.4') }),
+      api.planItem.move({ id: plan.nodeId('2'), position: 1 }),
+      api.planItem.create({ workspaceId: own.id, parentId: null, title: 'G3' }),
+    ])
+    const nodes = await db.selectFrom('plan_node').select(['parent_id', 'position', 'code', 'archived_at']).where('workspace_id', '=', own.id).execute()
+    const active = nodes.filter((n) => !n.archived_at)
+    const byParent = new Map<string | null, typeof active>()
+    for (const n of active) byParent.set(n.parent_id, [...(byParent.get(n.parent_id) ?? []), n])
+    for (const siblings of byParent.values()) {
+      const sorted = [...siblings].sort((a, b) => a.position - b.position)
+      expect(sorted.map((n) => n.position)).toEqual(sorted.map((_, i) => i + 1))
+      expect(sorted.map((n) => Number(n.code.split('.').at(-1)))).toEqual(sorted.map((_, i) => i + 1))
+    }
+    expect(new Set(active.map((n) => n.code)).size).toBe(active.length)
+    expect(active.filter((n) => n.parent_id === actionLine)).toHaveLength(5)
+  })
+
+  it('two simultaneous edits from the same version: exactly one wins, the other gets CONFLICT, one activity row', async () => {
+    const own = await createWorkspace(db)
+    const sec = (await createMember(db, own, 'secretariat')).actor
+    const plan = await createPlan(db, own, ['G\tS\tA\tRace'])
+    const id = plan.nodeId('1.1.1.1')
+    const { version } = await db.selectFrom('plan_node').select('version').where('id', '=', id).executeTakeFirstOrThrow()
+    const results = await Promise.allSettled([
+      callerFor(sec).planItem.update({ id, version, description: 'first' }),
+      callerFor(sec).planItem.update({ id, version, description: 'second' }),
+    ])
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1)
+    const rejected = results.find((r) => r.status === 'rejected') as PromiseRejectedResult
+    expect((rejected.reason as TRPCError).code).toBe('CONFLICT')
+    const rows = await db.selectFrom('activity').select('id').where('subject_id', '=', id).where('action', '=', 'plan_item.updated').execute()
+    expect(rows).toHaveLength(1)
+  })
+})

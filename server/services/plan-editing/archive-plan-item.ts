@@ -1,7 +1,7 @@
 import { db } from '#server/db.ts'
 import { authorize, type Actor } from '#server/authz.ts'
-import { archiveSubtree, lockPlan, renumberPlan } from '#server/repositories/plan-nodes.ts'
-import { loadPlanItem, recordPlanActivity, requireNode, type PlanItem } from './plan-item.ts'
+import { archiveSubtree, renumberPlan } from '#server/repositories/plan-nodes.ts'
+import { loadPlanItem, lockAndReload, recordPlanActivity, requireNode, type PlanItem } from './plan-item.ts'
 import type { TPlanItemRef } from './schemas.ts'
 
 /**
@@ -13,10 +13,10 @@ import type { TPlanItemRef } from './schemas.ts'
  */
 export async function archivePlanItem(actor: Actor, input: TPlanItemRef): Promise<PlanItem> {
   return db.transaction().execute(async (trx) => {
-    const node = await requireNode(trx, input.id)
-    authorize(actor, 'update:plan', node.workspaceId)
+    const found = await requireNode(trx, input.id)
+    authorize(actor, 'update:plan', found.workspaceId)
+    const node = await lockAndReload(trx, found)
     if (node.archivedAt) return loadPlanItem(trx, node.id)
-    await lockPlan(trx, node.planId)
     const archived = await archiveSubtree(trx, node.id, actor.userId)
     const renumbered = await renumberPlan(trx, node.planId)
     const item = await loadPlanItem(trx, node.id)

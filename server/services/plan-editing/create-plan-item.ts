@@ -27,7 +27,7 @@ import { EMPTY_TASK, hasTaskFields, resolveTaskFields } from './task-fields.ts'
 export async function createPlanItem(actor: Actor, input: TCreatePlanItem): Promise<PlanItem> {
   authorize(actor, 'update:plan', input.workspaceId)
   return db.transaction().execute(async (trx) => {
-    const parent = input.parentId ? await findNode(trx, input.parentId) : null
+    let parent = input.parentId ? await findNode(trx, input.parentId) : null
     if (input.parentId && (!parent || parent.workspaceId !== input.workspaceId)) {
       throw new AppError('NOT_FOUND', 'No such parent item in this workspace', { field: 'parentId', i18n: { key: 'errors.notFound' } })
     }
@@ -51,6 +51,12 @@ export async function createPlanItem(actor: Actor, input: TCreatePlanItem): Prom
       planId = (await findCurrentPlan(trx, input.workspaceId))?.id ?? (await createPlan(trx, input.workspaceId, workspace.name)).id
     }
     await lockPlan(trx, planId)
+    if (parent) {
+      // Read again under the plan's lock: the parent may have been archived meanwhile.
+      parent = (await findNode(trx, parent.id)) ?? null
+      if (!parent) throw new AppError('NOT_FOUND', 'No such parent item in this workspace', { field: 'parentId', i18n: { key: 'errors.notFound' } })
+      refuseArchived(parent)
+    }
     const siblings = await activeSiblingIds(trx, planId, parent?.id ?? null)
     const position = siblings.length + 1
     const { id } = await insertNode(trx, {

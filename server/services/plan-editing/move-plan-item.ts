@@ -1,7 +1,7 @@
 import { db } from '#server/db.ts'
 import { authorize, type Actor } from '#server/authz.ts'
-import { activeSiblingIds, lockPlan, renumberPlan, setSiblingOrder, type CodeChange } from '#server/repositories/plan-nodes.ts'
-import { loadPlanItem, recordPlanActivity, refuseArchived, requireNode, type PlanItem } from './plan-item.ts'
+import { activeSiblingIds, renumberPlan, setSiblingOrder, type CodeChange } from '#server/repositories/plan-nodes.ts'
+import { loadPlanItem, lockAndReload, recordPlanActivity, refuseArchived, requireNode, type PlanItem } from './plan-item.ts'
 import type { TMovePlanItem } from './schemas.ts'
 
 /**
@@ -13,10 +13,10 @@ import type { TMovePlanItem } from './schemas.ts'
  */
 export async function movePlanItem(actor: Actor, input: TMovePlanItem): Promise<PlanItem & { renumbered: CodeChange[] }> {
   return db.transaction().execute(async (trx) => {
-    const node = await requireNode(trx, input.id)
-    authorize(actor, 'update:plan', node.workspaceId)
+    const found = await requireNode(trx, input.id)
+    authorize(actor, 'update:plan', found.workspaceId)
+    const node = await lockAndReload(trx, found)
     refuseArchived(node)
-    await lockPlan(trx, node.planId)
     const siblings = await activeSiblingIds(trx, node.planId, node.parentId)
     const from = siblings.indexOf(node.id)
     let to = from

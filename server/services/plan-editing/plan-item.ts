@@ -3,7 +3,7 @@ import type { DB, NodeKind } from '#db/types.ts'
 import type { Actor } from '#server/authz.ts'
 import { recordActivity } from '#server/repositories/activity.ts'
 import { AppError } from '#server/errors.ts'
-import { findNode, findTaskFields, type PlanNodeRow } from '#server/repositories/plan-nodes.ts'
+import { findNode, findTaskFields, lockPlan, type PlanNodeRow } from '#server/repositories/plan-nodes.ts'
 import { snapshotOf, type TaskSnapshot } from './task-fields.ts'
 
 /** A plan item as the planItem procedures return it. */
@@ -48,6 +48,15 @@ export async function requireNode(trx: Transaction<DB>, id: string, opts: { forU
   const node = await findNode(trx, id, opts)
   if (!node) throw new AppError('NOT_FOUND', 'No such plan item', { i18n: { key: 'errors.notFound' } })
   return node
+}
+
+/**
+ * Takes the plan's lock, then reads the node again: what was read before the
+ * lock may have been changed (archived, moved) by the edit that held it.
+ */
+export async function lockAndReload(trx: Transaction<DB>, node: PlanNodeRow): Promise<PlanNodeRow> {
+  await lockPlan(trx, node.planId)
+  return requireNode(trx, node.id)
 }
 
 export function refuseArchived(node: PlanNodeRow) {

@@ -1,8 +1,8 @@
 import { db } from '#server/db.ts'
 import { authorize, type Actor } from '#server/authz.ts'
 import { AppError } from '#server/errors.ts'
-import { activeSiblingIds, findNode, lockPlan, renumberPlan, restoreSubtree, setSiblingOrder } from '#server/repositories/plan-nodes.ts'
-import { loadPlanItem, recordPlanActivity, requireNode, type PlanItem } from './plan-item.ts'
+import { activeSiblingIds, findNode, renumberPlan, restoreSubtree, setSiblingOrder } from '#server/repositories/plan-nodes.ts'
+import { loadPlanItem, lockAndReload, recordPlanActivity, requireNode, type PlanItem } from './plan-item.ts'
 import type { TPlanItemRef } from './schemas.ts'
 
 /**
@@ -12,8 +12,9 @@ import type { TPlanItemRef } from './schemas.ts'
  */
 export async function restorePlanItem(actor: Actor, input: TPlanItemRef): Promise<PlanItem> {
   return db.transaction().execute(async (trx) => {
-    const node = await requireNode(trx, input.id)
-    authorize(actor, 'update:plan', node.workspaceId)
+    const found = await requireNode(trx, input.id)
+    authorize(actor, 'update:plan', found.workspaceId)
+    const node = await lockAndReload(trx, found)
     if (!node.archivedAt) return loadPlanItem(trx, node.id)
     const parent = node.parentId ? await findNode(trx, node.parentId) : null
     if (parent?.archivedAt) {
@@ -22,7 +23,6 @@ export async function restorePlanItem(actor: Actor, input: TPlanItemRef): Promis
         i18n: { key: 'tasks:errors.parentArchived', values: { code: parent.code } },
       })
     }
-    await lockPlan(trx, node.planId)
     const siblings = await activeSiblingIds(trx, node.planId, node.parentId)
     const restored = await restoreSubtree(trx, node.id, actor.userId)
     await setSiblingOrder(trx, [...siblings, node.id])

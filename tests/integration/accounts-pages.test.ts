@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { deliver } from '#emails/transport.ts'
 import { db } from '#server/db.ts'
 import { resetEnvForTests } from '#server/env.ts'
-import { createSignedInMember } from '#tests/factories/auth.ts'
+import { createSignedInMember, TEST_PASSWORD } from '#tests/factories/auth.ts'
 import { latestMailTo, linkIn } from '#tests/factories/accounts.ts'
 import { createMember, createUser, createWorkspace, type TestWorkspace } from '#tests/factories/index.ts'
 import { createSession } from '#server/auth/session.ts'
@@ -87,6 +87,34 @@ describe('/w/<slug>/members', () => {
     const response = await post(`/w/${ws.slug}/members`, { intent: 'invite', email: 'broken', role: 'observer' }, en(secretariat.cookieHeader))
     expect(response.status).toBe(400)
     expect(await response.text()).toContain('This email address is not valid.')
+  })
+})
+
+describe('deactivating from the members page', () => {
+  it('ends the member’s session at once and they can no longer sign in; reactivated, they can', async () => {
+    const member = await createSignedInMember(db, ws, 'observer', { email: 'to.deactivate@example.org' })
+    const membership = await db.selectFrom('membership').select('id').where('user_id', '=', member.user.id).executeTakeFirstOrThrow()
+    expect((await get(`/w/${ws.slug}/plan`, member.cookieHeader)).status).toBe(200)
+
+    const done = await post(`/w/${ws.slug}/members`, { intent: 'deactivate', membershipId: membership.id }, secretariat.cookieHeader)
+    expect(done.status).toBe(200)
+    expect(await done.text()).toContain('Member deactivated; their sessions have ended.')
+    expect((await get(`/w/${ws.slug}/plan`, member.cookieHeader)).status).toBe(303)
+    const refused = await post('/login', { email: 'to.deactivate@example.org', password: TEST_PASSWORD })
+    expect(refused.status).toBe(401)
+
+    await post(`/w/${ws.slug}/members`, { intent: 'reactivate', membershipId: membership.id }, secretariat.cookieHeader)
+    const again = await post('/login', { email: 'to.deactivate@example.org', password: TEST_PASSWORD })
+    expect(again.status).toBe(303)
+  })
+
+  it('the last secretariat member cannot deactivate themselves: 400 with the reason', async () => {
+    const lone = await createWorkspace(db)
+    const only = await createSignedInMember(db, lone, 'secretariat')
+    const membership = await db.selectFrom('membership').select('id').where('user_id', '=', only.user.id).executeTakeFirstOrThrow()
+    const response = await post(`/w/${lone.slug}/members`, { intent: 'deactivate', membershipId: membership.id }, only.cookieHeader)
+    expect(response.status).toBe(400)
+    expect(await response.text()).toContain('You are the last active secretariat member: invite or appoint another one first.')
   })
 })
 

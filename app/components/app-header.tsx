@@ -11,7 +11,10 @@ interface Props {
 export function AppHeader({ user, workspaces, locale }: Props) {
   const { t } = useTranslation()
   const location = useLocation()
-  const workspace = workspaces[0]
+  // The workspace of the current page, else the caller's first.
+  const slugInPath = /^\/w\/([^/]+)/.exec(location.pathname)?.[1]
+  const workspace = workspaces.find((w) => w.slug === slugInPath) ?? workspaces[0]
+  const current = (path: string) => (location.pathname === path ? 'page' : undefined)
   return (
     <header className="app-header">
       <Link to="/" className="brand">
@@ -22,16 +25,48 @@ export function AppHeader({ user, workspaces, locale }: Props) {
           {workspace ? (
             <>
               <li>
-                <Link to={`/w/${workspace.slug}`}>{t('nav.home')}</Link>
+                <Link to={`/w/${workspace.slug}`} aria-current={current(`/w/${workspace.slug}`)}>
+                  {t('nav.home')}
+                </Link>
               </li>
               <li>
-                <Link to={`/w/${workspace.slug}/plan`}>{t('nav.plan')}</Link>
+                <Link to={`/w/${workspace.slug}/board`} aria-current={current(`/w/${workspace.slug}/board`)}>
+                  {t('nav.board')}
+                </Link>
+              </li>
+              <li>
+                <Link to={`/w/${workspace.slug}/plan`} aria-current={current(`/w/${workspace.slug}/plan`)}>
+                  {t('nav.plan')}
+                </Link>
+              </li>
+              <li>
+                <Link to={`/w/${workspace.slug}/search`} aria-current={current(`/w/${workspace.slug}/search`)}>
+                  {t('nav.search')}
+                </Link>
               </li>
               {workspace.role === 'secretariat' ? (
-                <li>
-                  <Link to={`/w/${workspace.slug}/members`}>{t('members.title', { ns: 'admin' })}</Link>
-                </li>
+                <>
+                  <li>
+                    <Link to={`/w/${workspace.slug}/members`} aria-current={current(`/w/${workspace.slug}/members`)}>
+                      {t('members.title', { ns: 'admin' })}
+                    </Link>
+                  </li>
+                  <li>
+                    <Link to={`/w/${workspace.slug}/activity`} aria-current={current(`/w/${workspace.slug}/activity`)}>
+                      {t('nav.activity')}
+                    </Link>
+                  </li>
+                </>
               ) : null}
+              {workspaces
+                .filter((w) => w.slug !== workspace.slug)
+                .map((w) => (
+                  <li key={w.slug}>
+                    <Link to={`/w/${w.slug}`} title={t('nav.otherWorkspace')}>
+                      {w.name}
+                    </Link>
+                  </li>
+                ))}
             </>
           ) : null}
           {user?.isAdmin ? (

@@ -6,7 +6,7 @@ export default defineMessages({
     skipToContent: 'Saltar al contenido',
     language: 'Idioma',
     languages: { es: 'Español', pt: 'Português', en: 'English' },
-    nav: { main: 'Navegación principal', home: 'Inicio', plan: 'Plan de acción', settings: 'Configuración', signIn: 'Iniciar sesión', signOut: 'Cerrar sesión' },
+    nav: { main: 'Navegación principal', home: 'Inicio', board: 'Tablero', search: 'Buscar', activity: 'Actividad', otherWorkspace: 'Otro espacio de trabajo', plan: 'Plan de acción', settings: 'Configuración', signIn: 'Iniciar sesión', signOut: 'Cerrar sesión' },
     errors: {
       title: 'Algo salió mal',
       notFound: 'No encontramos esta página.',
@@ -21,7 +21,7 @@ export default defineMessages({
     skipToContent: 'Pular para o conteúdo',
     language: 'Idioma',
     languages: { es: 'Español', pt: 'Português', en: 'English' },
-    nav: { main: 'Navegação principal', home: 'Início', plan: 'Plano de ação', settings: 'Configurações', signIn: 'Entrar', signOut: 'Sair' },
+    nav: { main: 'Navegação principal', home: 'Início', board: 'Quadro', search: 'Pesquisar', activity: 'Atividade', otherWorkspace: 'Outro espaço de trabalho', plan: 'Plano de ação', settings: 'Configurações', signIn: 'Entrar', signOut: 'Sair' },
     errors: {
       title: 'Algo deu errado',
       notFound: 'Não encontramos esta página.',
@@ -36,7 +36,7 @@ export default defineMessages({
     skipToContent: 'Skip to content',
     language: 'Language',
     languages: { es: 'Español', pt: 'Português', en: 'English' },
-    nav: { main: 'Main navigation', home: 'Home', plan: 'Plan of Action', settings: 'Settings', signIn: 'Sign in', signOut: 'Sign out' },
+    nav: { main: 'Main navigation', home: 'Home', board: 'Board', search: 'Search', activity: 'Activity', otherWorkspace: 'Another workspace', plan: 'Plan of Action', settings: 'Settings', signIn: 'Sign in', signOut: 'Sign out' },
     errors: {
       title: 'Something went wrong',
       notFound: 'We could not find this page.',

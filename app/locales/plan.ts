@@ -3,6 +3,7 @@ import { defineMessages } from '../i18n/define.ts'
 export default defineMessages({
   es: {
     title: 'Plan de acción',
+    editPlan: 'Editar el plan',
     empty: 'Este espacio de trabajo aún no tiene un plan de acción.',
     kinds: { general_objective: 'Objetivo general', specific_objective: 'Objetivo específico', action_line: 'Línea de acción', task: 'Tarea' },
     progress: '{{completed}} de {{total}} completadas',
@@ -15,6 +16,7 @@ export default defineMessages({
   },
   pt: {
     title: 'Plano de ação',
+    editPlan: 'Editar o plano',
     empty: 'Este espaço de trabalho ainda não tem um plano de ação.',
     kinds: { general_objective: 'Objetivo geral', specific_objective: 'Objetivo específico', action_line: 'Linha de ação', task: 'Tarefa' },
     progress: '{{completed}} de {{total}} concluídas',
@@ -27,6 +29,7 @@ export default defineMessages({
   },
   en: {
     title: 'Plan of Action',
+    editPlan: 'Edit the plan',
     empty: 'This workspace has no plan of action yet.',
     kinds: { general_objective: 'General objective', specific_objective: 'Specific objective', action_line: 'Action line', task: 'Task' },
     progress: '{{completed}} of {{total}} completed',

@@ -13,7 +13,21 @@ import { useEffect, useRef } from 'react'
 import { useTranslation } from 'react-i18next'
 import { CommentBody, formatBytes, formatters, OverdueBadge, StatusBadge } from '#app/components/assignment-ui.tsx'
 import { requireActorForAction, restoreDraft } from '#app/utils/auth.server.ts'
-import { HTTP_STATUS, isAppError, type AppError, translator, addComment, addEvidence, MAX_EVIDENCE_BYTES, getAssignment, type AssignmentDetail, returnAssignment, updateAssignment, verifyAssignment } from '#app/utils/assignments.server.ts'
+import {
+  addComment,
+  addEvidence,
+  type AppError,
+  type AssignmentDetail,
+  getAssignment,
+  HTTP_STATUS,
+  isAppError,
+  MAX_EVIDENCE_BYTES,
+  returnAssignment,
+  translator,
+  type TUpdateAssignment,
+  updateAssignment,
+  verifyAssignment,
+} from '#app/utils/assignments.server.ts'
 import { requireWorkspace } from '#app/utils/workspace.server.ts'
 import type { AppLocale } from '#app/i18n/config.ts'
 
@@ -148,7 +162,8 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       await updateAssignment(actor, {
         assignmentId,
         version,
-        status: (text('status') || undefined) as never,
+        // Any string: the service validates it against the statuses (BAD_REQUEST naming the field).
+        status: (text('status') || undefined) as TUpdateAssignment['status'],
         progressNote: form.has('progressNote') ? text('progressNote') : undefined,
         evidenceUrl: text('evidenceUrl').trim() || undefined,
         comment: text('comment').trim() ? text('comment') : undefined,
@@ -556,7 +571,7 @@ function CommentsSection({ detail }: { detail: Detail }) {
       ) : (
         <ol className="comment-list">
           {detail.comments.map((c) => (
-            <li key={c.id}>
+            <li key={c.id} id={`comment-${c.id}`}>
               <p className="muted">{t('comments.by', { who: c.authorName ?? '—', when: fmt.instant(c.createdAt) })}</p>
               <CommentBody body={c.body} />
             </li>

@@ -21,10 +21,16 @@ const HEADINGS = ['h2', 'h3', 'h4'] as const
 export default function PlanPage() {
   const { slug, workspaceName, tree } = useLoaderData<typeof loader>()
   const { t } = useTranslation('plan')
+  const layout = useRouteLoaderData<{ role?: string }>('routes/w.$slug')
   return (
     <section aria-labelledby="plan-title">
       <h1 id="plan-title">{tree.title ?? t('title')}</h1>
       <p className="muted">{t('workspace', { name: workspaceName })}</p>
+      {layout?.role === 'secretariat' ? (
+        <p>
+          <Link to={`/w/${slug}/plan/edit`}>{t('editPlan')}</Link>
+        </p>
+      ) : null}
       {tree.nodes.length === 0 ? (
         <p>{t('empty')}</p>
       ) : (

@@ -3,7 +3,7 @@ import { isRouteErrorResponse, Link, useLoaderData, useRouteError, useRouteLoade
 import { useTranslation } from 'react-i18next'
 import { formatters, OverdueBadge, StatusBadge } from '#app/components/assignment-ui.tsx'
 import type { AppLocale } from '#app/i18n/config.ts'
-import { listBoardOptions, listHomeAssignments, translator, type HomeGroup, type HomeItem } from '#app/utils/assignments.server.ts'
+import { type HomeGroup, type HomeItem, listBoardOptions, listHomeAssignments, translator } from '#app/utils/assignments.server.ts'
 import { requireWorkspace } from '#app/utils/workspace.server.ts'
 
 export const handle = { i18n: ['assignments'] }

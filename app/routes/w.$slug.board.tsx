@@ -3,7 +3,14 @@ import { Form, isRouteErrorResponse, Link, useLoaderData, useRouteError, useRout
 import { useTranslation } from 'react-i18next'
 import { ASSIGNMENT_STATUSES, formatters, OverdueBadge, StatusBadge } from '#app/components/assignment-ui.tsx'
 import type { AppLocale } from '#app/i18n/config.ts'
-import { isAppError, translator, listAssignments, type AssignmentItem, listBoardOptions } from '#app/utils/assignments.server.ts'
+import {
+  type AssignmentItem,
+  isAppError,
+  listAssignments,
+  listBoardOptions,
+  type TListAssignments,
+  translator,
+} from '#app/utils/assignments.server.ts'
 import { requireWorkspace } from '#app/utils/workspace.server.ts'
 
 export const handle = { i18n: ['board', 'assignments'] }
@@ -40,7 +47,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const input = {
     workspaceId: membership.workspaceId,
     countryCode: countries.length ? countries.map((c) => c.toUpperCase()) : undefined,
-    status: statuses.length ? (statuses as never) : undefined,
+    // Any strings: the service validates them (BAD_REQUEST naming the field).
+    status: statuses.length ? (statuses as TListAssignments['status']) : undefined,
     objectiveCode: one('objective'),
     lead: one('lead'),
     overdue: filters.overdue ? true : undefined,

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
-import { isAppError, downloadEvidence } from '#app/utils/assignments.server.ts'
+import { downloadEvidence, isAppError } from '#app/utils/assignments.server.ts'
 import { requireWorkspace } from '#app/utils/workspace.server.ts'
 
 /**

@@ -13,5 +13,6 @@ export { listBoardOptions } from '#server/services/assignments/list-board-option
 export { listHomeAssignments, type HomeGroup, type HomeItem } from '#server/services/assignments/list-home-assignments.ts'
 export type { AssignmentItem } from '#server/services/assignments/present.ts'
 export { returnAssignment } from '#server/services/assignments/return-assignment.ts'
+export type { TListAssignments, TUpdateAssignment } from '#server/services/assignments/schemas.ts'
 export { updateAssignment } from '#server/services/assignments/update-assignment.ts'
 export { verifyAssignment } from '#server/services/assignments/verify-assignment.ts'

@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AssignmentStatus, Role } from '#db/types.ts'
+import { createHash, randomBytes } from 'node:crypto'
 import { createApiToken, revokeApiToken } from '#server/auth/api-token.ts'
 import { createSession } from '#server/auth/session.ts'
 import { db } from '#server/db.ts'
+import { createInvitation } from '#server/services/invitations/create-invitation.ts'
 import { startTestServer, type TestServer } from '#tests/e2e/support/server.ts'
+import { latestMailTo, linkIn } from '#tests/factories/accounts.ts'
 import { createMember, createUser, createWorkspace, type TestWorkspace } from '#tests/factories/index.ts'
 import { createAssignment, createPlan, type AssigneeSpec } from '#tests/factories/plan.ts'
 
@@ -26,6 +29,12 @@ interface World {
   taskB: string
   planNodeA: string
   credentials: Record<Caller, { cookie?: string; bearer?: string }>
+  /** The user behind each signed-in caller (for the rows that change one's own account). */
+  userIds: Partial<Record<Caller, string>>
+  evidenceA: string
+  /** Objects of workspace B, to be asked for through workspace A's addresses. */
+  foreign: { assignment: string; evidence: string; task: string; node: string; membership: string; apiToken: string }
+  invitationToken: string
 }
 
 let server: TestServer<World>
@@ -39,6 +48,8 @@ async function fixtureAssignment(workspace: TestWorkspace, taskId: string, assig
   const row = await createAssignment(db, workspace, taskId, assignee, { status, dueDate: '2030-06-30', period })
   return row.id
 }
+
+const nodeVersion = async (id: string) => (await db.selectFrom('plan_node').select('version').where('id', '=', id).executeTakeFirstOrThrow()).version
 
 const everyMemberReads: Record<Caller, Outcome> = {
   secretariat: 'OK', fpOwn: 'OK', fpOther: 'OK', partner: 'OK', observer: 'OK', otherWorkspace: 'NOT_FOUND', anonymous: 'UNAUTHORIZED', revokedToken: 'UNAUTHORIZED',
@@ -103,6 +114,13 @@ const procedures: ProcedureCase[] = [
     input: async () => ({ workspaceId: w.a.id, parentId: null, title: 'A new general objective' }),
     expected: secretariatOnly,
   },
+  {
+    name: 'planItem.update',
+    kind: 'mutation',
+    input: async () => ({ id: w.planNodeA, version: await nodeVersion(w.planNodeA), priority: 'low' }),
+    expected: secretariatOnly,
+  },
+  { name: 'planItem.move', kind: 'mutation', input: async () => ({ id: w.planNodeA, direction: 'down' }), expected: secretariatOnly },
   { name: 'planItem.archive', kind: 'mutation', input: async () => ({ id: w.planNodeA }), expected: secretariatOnly },
   { name: 'planItem.restore', kind: 'mutation', input: async () => ({ id: w.planNodeA }), expected: secretariatOnly },
 ]
@@ -142,16 +160,58 @@ beforeAll(async () => {
       otherWorkspace: { role: 'secretariat', ws: b },
     }
     const credentials = { anonymous: {} } as World['credentials']
+    const userIds: World['userIds'] = {}
+    const actors: Partial<Record<Caller, Awaited<ReturnType<typeof createMember>>['actor']>> = {}
     for (const [caller, spec] of Object.entries(members)) {
-      const { user } = await createMember(db, spec.ws, spec.role, { countryCode: spec.countryCode, organisationCode: spec.organisationCode })
+      const { user, actor } = await createMember(db, spec.ws, spec.role, { countryCode: spec.countryCode, organisationCode: spec.organisationCode })
       const session = await createSession(user.id, { ip: '127.0.0.1', userAgent: 'matrix' })
       credentials[caller as Caller] = { cookie: session.cookie.split(';')[0] }
+      userIds[caller as Caller] = user.id
+      actors[caller as Caller] = actor
     }
     const revoked = await createMember(db, a, 'secretariat')
     const token = await createApiToken(revoked.user.id, 'to revoke')
     await revokeApiToken(revoked.user.id, token.info.id)
     credentials.revokedToken = { bearer: token.token }
-    return { a, b, taskA: planA.nodeId('1.1.1.1'), taskIom: planA.nodeId('1.1.1.2'), taskB: planB.nodeId('1.1.1.1'), planNodeA: planA.nodeId('1.1.1.2'), credentials }
+
+    const evidenceOn = async (assignmentId: string) => {
+      const evidence = await db
+        .insertInto('evidence')
+        .values({ assignment_id: assignmentId, kind: 'file', file_name: 'informe.pdf', content_type: 'application/pdf', size_bytes: 9 })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+      await db.insertInto('evidence_file').values({ evidence_id: evidence.id, data: Buffer.from('%PDF-1.4\n') }).execute()
+      return evidence.id
+    }
+    const withFileA = await createAssignment(db, a, planA.nodeId('1.1.1.1'), { countryCode: 'BR' }, { dueDate: '2030-01-01', period: '2099-01' })
+    const assignmentB = await createAssignment(db, b, planB.nodeId('1.1.1.1'), { countryCode: 'AR' }, { dueDate: '2030-01-01', period: '2099-01' })
+    const memberB = await createMember(db, b, 'observer')
+    const membershipB = await db.selectFrom('membership').select('id').where('user_id', '=', memberB.user.id).executeTakeFirstOrThrow()
+    const tokenB = await createApiToken(memberB.user.id, 'B token')
+    const secretariatA = actors.secretariat
+    if (!secretariatA) throw new Error('no secretariat')
+    await createInvitation(secretariatA, { workspaceId: a.id, email: 'matrix.invitee@example.org', role: 'observer', countryId: '', organisationId: '', locale: 'en' })
+    const mail = await latestMailTo(db, 'matrix.invitee@example.org')
+    return {
+      a,
+      b,
+      taskA: planA.nodeId('1.1.1.1'),
+      taskIom: planA.nodeId('1.1.1.2'),
+      taskB: planB.nodeId('1.1.1.1'),
+      planNodeA: planA.nodeId('1.1.1.2'),
+      credentials,
+      userIds,
+      evidenceA: await evidenceOn(withFileA.id),
+      foreign: {
+        assignment: assignmentB.id,
+        evidence: await evidenceOn(assignmentB.id),
+        task: planB.nodeId('1.1.1.1'),
+        node: planB.nodeId('1.1.1.1'),
+        membership: membershipB.id,
+        apiToken: tokenB.info.id,
+      },
+      invitationToken: linkIn(mail?.text ?? '', 'invite').token,
+    }
   })
   w = server.seeded
   // An unrelated user with no membership at all must not be able to sign in.
@@ -182,5 +242,420 @@ describe('authorisation matrix: tRPC procedures', () => {
     }
     const row = await db.selectFrom('assignment').select(['status', 'version']).where('id', '=', foreign).executeTakeFirstOrThrow()
     expect(row).toEqual({ status: 'not_started', version: 1 })
+  })
+})
+
+/**
+ * Pages: every Remix loader (GET) and action (POST) in app/routes, for the
+ * same callers. 'OK' is 200 (or 202), or a redirect that is not to /login
+ * (a form saved, the secretariat's home sent to the board); 'LOGIN' is 303 to
+ * /login (a revoked token is no credential: the page treats it as anonymous).
+ * A refused action leaves the database as it was; an allowed one changes it.
+ */
+type PageOutcome = 'OK' | 'LOGIN' | 403 | 404
+const pageMembers: Record<Caller, PageOutcome> = {
+  secretariat: 'OK', fpOwn: 'OK', fpOther: 'OK', partner: 'OK', observer: 'OK', otherWorkspace: 404, anonymous: 'LOGIN', revokedToken: 'LOGIN',
+}
+const pageSignedIn: Record<Caller, PageOutcome> = { ...pageMembers, otherWorkspace: 'OK' }
+const pageSecretariat: Record<Caller, PageOutcome> = { ...pageMembers, fpOwn: 403, fpOther: 403, partner: 403, observer: 403 }
+const pageOwnCountry: Record<Caller, PageOutcome> = { ...pageSecretariat, fpOwn: 'OK' }
+const pageOwnOrganisation: Record<Caller, PageOutcome> = { ...pageSecretariat, partner: 'OK' }
+const pageCommenters: Record<Caller, PageOutcome> = { ...pageSecretariat, fpOwn: 'OK', fpOther: 'OK', partner: 'OK' }
+const pageAdmin: Record<Caller, PageOutcome> = { ...pageSignedIn, secretariat: 403, fpOwn: 403, fpOther: 403, partner: 403, observer: 403, otherWorkspace: 403 }
+const everyone = (outcome: PageOutcome): Record<Caller, PageOutcome> => Object.fromEntries(CALLERS.map((c) => [c, outcome])) as Record<Caller, PageOutcome>
+
+interface PageCase {
+  name: string
+  expected: Record<Caller, PageOutcome>
+  /** The path, the form for an action, and what the action may change (read before and after). */
+  make: (caller: Caller) => Promise<{ path: string; form?: Record<string, string> | FormData; state?: () => Promise<unknown> }>
+}
+
+async function page(caller: Caller, path: string, form?: Record<string, string> | FormData) {
+  const { cookie, bearer } = w.credentials[caller]
+  const headers: Record<string, string> = {}
+  if (cookie) headers.cookie = cookie
+  if (bearer) headers.authorization = `Bearer ${bearer}`
+  let body: string | FormData | undefined
+  if (form instanceof FormData) body = form
+  else if (form) {
+    headers['content-type'] = 'application/x-www-form-urlencoded'
+    body = new URLSearchParams(form).toString()
+  }
+  if (form) headers.origin = server.url
+  const response = await fetch(`${server.url}${path}`, { method: form ? 'POST' : 'GET', headers, body, redirect: 'manual' })
+  const location = response.headers.get('location') ?? ''
+  const outcome: PageOutcome | number =
+    response.status === 200 || response.status === 202
+      ? 'OK'
+      : (response.status === 302 || response.status === 303) && location.startsWith('/login')
+        ? 'LOGIN'
+        : response.status === 302 || response.status === 303
+          ? 'OK'
+          : response.status
+  return { outcome, status: response.status, location, text: () => response.text() }
+}
+
+const assignmentRow = (id: string) => () =>
+  db.selectFrom('assignment').select(['status', 'version', 'progress_note']).where('id', '=', id).executeTakeFirstOrThrow()
+const assignmentAndChildren = (id: string) => async () => ({
+  assignment: await assignmentRow(id)(),
+  comments: (await db.selectFrom('comment').select('id').where('assignment_id', '=', id).execute()).length,
+  evidence: (await db.selectFrom('evidence').select('id').where('assignment_id', '=', id).execute()).length,
+})
+const assignmentsOfTask = (taskId: string) => () =>
+  db.selectFrom('assignment').select(['id', 'due_date']).where('task_id', '=', taskId).orderBy('id').execute()
+const planNode = (id: string) => () => db.selectFrom('plan_node').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
+const planNodeCount = () => db.selectFrom('plan_node').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()
+const membershipRow = (id: string) => () => db.selectFrom('membership').select(['role', 'country_id', 'deactivated_at']).where('id', '=', id).executeTakeFirstOrThrow()
+const userRow = (id: string | undefined) => () =>
+  db.selectFrom('app_user').select(['name', 'locale', 'time_zone']).where('id', '=', id ?? '00000000-0000-0000-0000-000000000000').executeTakeFirst()
+const tokensOf = (id: string | undefined) => () =>
+  db.selectFrom('api_token').select(['id', 'revoked_at']).where('user_id', '=', id ?? '00000000-0000-0000-0000-000000000000').orderBy('id').execute()
+
+async function freshMembership(role: Role, countryCode?: string) {
+  const { user } = await createMember(db, w.a, role, { countryCode })
+  return (await db.selectFrom('membership').select('id').where('user_id', '=', user.id).executeTakeFirstOrThrow()).id
+}
+async function freshInvitation() {
+  const row = await db
+    .insertInto('invitation')
+    .values({
+      workspace_id: w.a.id,
+      email: `invitee-${randomBytes(4).toString('hex')}@example.org`,
+      role: 'observer',
+      token_hash: createHash('sha256').update(randomBytes(32)).digest('hex'),
+      expires_at: new Date(Date.now() + 86_400_000),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return row.id
+}
+const invitationRow = (id: string) => () => db.selectFrom('invitation').select(['revoked_at']).where('id', '=', id).executeTakeFirstOrThrow()
+
+const A = () => `/w/${w.a.slug}`
+const assignmentPage = (id: string) => `${A()}/assignments/${id}`
+const UNKNOWN_TOKEN = 'f'.repeat(64)
+
+const pages: PageCase[] = [
+  // Loaders.
+  { name: 'GET / (to the first workspace)', expected: pageSignedIn, make: async () => ({ path: '/' }) },
+  { name: 'GET /login', expected: everyone('OK'), make: async () => ({ path: '/login' }) },
+  { name: 'GET /logout', expected: { ...pageSignedIn }, make: async () => ({ path: '/logout' }) },
+  { name: 'GET /forgot-password', expected: everyone('OK'), make: async () => ({ path: '/forgot-password' }) },
+  { name: 'GET /invite/<token> (a token page: anyone)', expected: everyone('OK'), make: async () => ({ path: `/invite/${w.invitationToken}` }) },
+  { name: 'GET /invite/<unknown token>', expected: everyone(404), make: async () => ({ path: `/invite/${UNKNOWN_TOKEN}` }) },
+  { name: 'GET /reset-password/<unknown token>', expected: everyone(404), make: async () => ({ path: `/reset-password/${UNKNOWN_TOKEN}` }) },
+  { name: 'GET /a/<unknown status-link token>', expected: everyone(404), make: async () => ({ path: `/a/${UNKNOWN_TOKEN}` }) },
+  { name: 'GET /unsubscribe/<unknown token>', expected: everyone(404), make: async () => ({ path: `/unsubscribe/${UNKNOWN_TOKEN}` }) },
+  { name: 'GET /settings', expected: pageSignedIn, make: async () => ({ path: '/settings' }) },
+  { name: 'GET /admin', expected: pageAdmin, make: async () => ({ path: '/admin' }) },
+  // DEMO (on by default for a 127.0.0.1 APP_URL) with the local outbox: the development mail viewer is open, as designed.
+  { name: 'GET /dev/emails (demo, local outbox)', expected: everyone('OK'), make: async () => ({ path: '/dev/emails' }) },
+  {
+    name: 'GET /dev/emails/<id> (demo, local outbox)',
+    expected: everyone('OK'),
+    make: async () => ({ path: `/dev/emails/${(await db.selectFrom('local_mail').select('id').limit(1).executeTakeFirstOrThrow()).id}` }),
+  },
+  { name: 'GET workspace home', expected: pageMembers, make: async () => ({ path: A() }) },
+  { name: 'GET plan', expected: pageMembers, make: async () => ({ path: `${A()}/plan` }) },
+  { name: 'GET plan editor', expected: pageSecretariat, make: async () => ({ path: `${A()}/plan/edit` }) },
+  { name: 'GET board', expected: pageMembers, make: async () => ({ path: `${A()}/board` }) },
+  { name: 'GET task page', expected: pageMembers, make: async () => ({ path: `${A()}/tasks/${w.taskA}` }) },
+  { name: 'GET assignment page', expected: pageMembers, make: async () => ({ path: assignmentPage(await fixtureAssignment(w.a, w.taskA, { countryCode: 'AR' })) }) },
+  { name: 'GET evidence download', expected: pageMembers, make: async () => ({ path: `${A()}/evidence/${w.evidenceA}` }) },
+  { name: 'GET members', expected: pageSecretariat, make: async () => ({ path: `${A()}/members` }) },
+  { name: 'GET activity', expected: pageSecretariat, make: async () => ({ path: `${A()}/activity` }) },
+  { name: 'GET activity.csv', expected: pageSecretariat, make: async () => ({ path: `${A()}/activity.csv` }) },
+  { name: 'GET search', expected: pageMembers, make: async () => ({ path: `${A()}/search?q=t1` }) },
+  { name: 'GET e-mail log', expected: pageSecretariat, make: async () => ({ path: `${A()}/emails` }) },
+
+  // Actions of the assignment page.
+  ...(['update (own country)', 'evidence link', 'evidence file'] as const).map(
+    (form): PageCase => ({
+      name: `POST assignment: ${form}`,
+      expected: pageOwnCountry,
+      make: async () => {
+        const id = await fixtureAssignment(w.a, w.taskA, { countryCode: 'AR' })
+        let body: Record<string, string> | FormData = { intent: 'update', version: '1', status: 'in_progress', progressNote: '' }
+        if (form === 'evidence link') body = { intent: 'evidence', version: '1', url: 'https://example.org/report' }
+        if (form === 'evidence file') {
+          body = new FormData()
+          body.set('intent', 'evidence')
+          body.set('version', '1')
+          body.set('file', new Blob([new Uint8Array(Buffer.from('%PDF-1.4\nreport'))]), 'report.pdf')
+        }
+        return { path: assignmentPage(id), form: body, state: assignmentAndChildren(id) }
+      },
+    }),
+  ),
+  {
+    name: "POST assignment: update (an organisation's)",
+    expected: pageOwnOrganisation,
+    make: async () => {
+      const id = await fixtureAssignment(w.a, w.taskIom, { organisationCode: 'IOM' })
+      return { path: assignmentPage(id), form: { intent: 'update', version: '1', status: 'in_progress', progressNote: '' }, state: assignmentRow(id) }
+    },
+  },
+  {
+    name: "POST assignment: update (another organisation's)",
+    expected: pageSecretariat,
+    make: async () => {
+      const id = await fixtureAssignment(w.a, w.taskIom, { organisationCode: 'ILO' })
+      return { path: assignmentPage(id), form: { intent: 'update', version: '1', status: 'in_progress', progressNote: '' }, state: assignmentRow(id) }
+    },
+  },
+  {
+    name: 'POST assignment: verify',
+    expected: pageSecretariat,
+    make: async () => {
+      const id = await fixtureAssignment(w.a, w.taskA, { countryCode: 'AR' }, 'submitted')
+      return { path: assignmentPage(id), form: { intent: 'verify', version: '1' }, state: assignmentRow(id) }
+    },
+  },
+  {
+    name: 'POST assignment: return',
+    expected: pageSecretariat,
+    make: async () => {
+      const id = await fixtureAssignment(w.a, w.taskA, { countryCode: 'AR' }, 'submitted')
+      return { path: assignmentPage(id), form: { intent: 'return', version: '1', comment: 'Add the decree number.' }, state: assignmentAndChildren(id) }
+    },
+  },
+  {
+    name: 'POST assignment: comment',
+    expected: pageCommenters,
+    make: async () => {
+      const id = await fixtureAssignment(w.a, w.taskA, { countryCode: 'AR' })
+      return { path: assignmentPage(id), form: { intent: 'comment', body: 'A comment.' }, state: assignmentAndChildren(id) }
+    },
+  },
+
+  // Task page and plan editor.
+  {
+    name: 'POST task page: assign',
+    expected: pageSecretariat,
+    make: async () => ({
+      path: `${A()}/tasks/${w.taskA}`,
+      form: { intent: 'assign', countryCodes: 'BR', dueDate: `2031-01-${String(10 + (periodCounter++ % 18))}` },
+      state: assignmentsOfTask(w.taskA),
+    }),
+  },
+  {
+    name: 'POST task page: update',
+    expected: pageSecretariat,
+    make: async () => ({
+      path: `${A()}/tasks/${w.taskA}`,
+      form: { intent: 'update', version: String(await nodeVersion(w.taskA)), title: `T1 ${randomBytes(3).toString('hex')}`, priority: 'high' },
+      state: planNode(w.taskA),
+    }),
+  },
+  {
+    name: 'POST plan editor: create',
+    expected: pageSecretariat,
+    make: async () => ({ path: `${A()}/plan/edit`, form: { intent: 'create', parentId: '', title: 'Another objective' }, state: planNodeCount }),
+  },
+  {
+    name: 'POST plan editor: rename',
+    expected: pageSecretariat,
+    make: async () => ({
+      path: `${A()}/plan/edit`,
+      form: { intent: 'rename', id: w.planNodeA, version: String(await nodeVersion(w.planNodeA)), title: `T2 ${randomBytes(3).toString('hex')}` },
+      state: planNode(w.planNodeA),
+    }),
+  },
+  {
+    name: 'POST plan editor: move',
+    expected: pageSecretariat,
+    make: async () => ({ path: `${A()}/plan/edit`, form: { intent: 'move', id: w.planNodeA, direction: 'up' }, state: planNode(w.planNodeA) }),
+  },
+  { name: 'POST plan editor: archive', expected: pageSecretariat, make: async () => ({ path: `${A()}/plan/edit`, form: { intent: 'archive', id: w.planNodeA }, state: planNode(w.planNodeA) }) },
+  { name: 'POST plan editor: restore', expected: pageSecretariat, make: async () => ({ path: `${A()}/plan/edit`, form: { intent: 'restore', id: w.planNodeA }, state: planNode(w.planNodeA) }) },
+
+  // Members page.
+  {
+    name: 'POST members: invite',
+    expected: pageSecretariat,
+    make: async () => {
+      const email = `invited-${randomBytes(4).toString('hex')}@example.org`
+      return {
+        path: `${A()}/members`,
+        form: { intent: 'invite', email, role: 'observer', countryId: '', organisationId: '', locale: 'en' },
+        state: () => db.selectFrom('invitation').select('id').where('email', '=', email).execute(),
+      }
+    },
+  },
+  {
+    name: 'POST members: change role',
+    expected: pageSecretariat,
+    make: async () => {
+      const id = await freshMembership('focal_point', 'AR')
+      return { path: `${A()}/members`, form: { intent: 'update', membershipId: id, role: 'observer', countryId: '', organisationId: '' }, state: membershipRow(id) }
+    },
+  },
+  {
+    name: 'POST members: deactivate',
+    expected: pageSecretariat,
+    make: async () => {
+      const id = await freshMembership('observer')
+      return { path: `${A()}/members`, form: { intent: 'deactivate', membershipId: id }, state: membershipRow(id) }
+    },
+  },
+  {
+    name: 'POST members: reactivate',
+    expected: pageSecretariat,
+    make: async () => {
+      const id = await freshMembership('observer')
+      await db.updateTable('membership').set({ deactivated_at: new Date() }).where('id', '=', id).execute()
+      return { path: `${A()}/members`, form: { intent: 'reactivate', membershipId: id }, state: membershipRow(id) }
+    },
+  },
+  {
+    name: 'POST members: revoke an invitation',
+    expected: pageSecretariat,
+    make: async () => {
+      const id = await freshInvitation()
+      return { path: `${A()}/members`, form: { intent: 'revoke', invitationId: id }, state: invitationRow(id) }
+    },
+  },
+
+  // Settings (one's own account: any signed-in person, by browser session).
+  {
+    name: 'POST settings: profile',
+    expected: pageSignedIn,
+    make: async (caller) => ({
+      path: '/settings',
+      form: { intent: 'profile', name: `Name ${randomBytes(3).toString('hex')}`, locale: 'en', timeZone: 'America/Lima', digestFrequency: 'weekly' },
+      state: userRow(w.userIds[caller]),
+    }),
+  },
+  {
+    name: 'POST settings: create an API token',
+    expected: pageSignedIn,
+    make: async (caller) => ({ path: '/settings', form: { intent: 'createToken', tokenName: 'matrix' }, state: tokensOf(w.userIds[caller]) }),
+  },
+  {
+    name: 'POST settings: revoke an API token',
+    expected: pageSignedIn,
+    make: async (caller) => {
+      const userId = w.userIds[caller]
+      const tokenId = userId ? (await createApiToken(userId, 'to revoke from the page')).info.id : randomBytes(16).toString('hex')
+      return { path: '/settings', form: { intent: 'revokeToken', tokenId }, state: tokensOf(userId) }
+    },
+  },
+
+  // Admin (instance admins only; none of these callers is one).
+  {
+    name: 'POST admin: create a workspace',
+    expected: pageAdmin,
+    make: async () => {
+      const slug = `adm-${randomBytes(3).toString('hex')}`
+      return {
+        path: '/admin?index',
+        form: { slug, name: 'Admin matrix', defaultLocale: 'es', timeZone: 'America/Lima', secretariatEmail: `${slug}@example.org` },
+        state: () => db.selectFrom('workspace').select('id').where('slug', '=', slug).execute(),
+      }
+    },
+  },
+  {
+    name: 'POST admin: invite a secretariat member',
+    expected: pageAdmin,
+    make: async () => {
+      const email = `adm-${randomBytes(3).toString('hex')}@example.org`
+      return { path: '/admin?index', form: { intent: 'invite', workspaceId: w.a.id, email }, state: () => db.selectFrom('invitation').select('id').where('email', '=', email).execute() }
+    },
+  },
+
+  // Token pages' forms: an unknown token is 404 whoever asks, and changes nothing.
+  { name: 'POST /invite/<unknown token>', expected: everyone(404), make: async () => ({ path: `/invite/${UNKNOWN_TOKEN}`, form: { name: 'X', password: 'lantern-orbit-quay-47', passwordConfirm: 'lantern-orbit-quay-47' } }) },
+  { name: 'POST /a/<unknown status-link token>', expected: everyone(404), make: async () => ({ path: `/a/${UNKNOWN_TOKEN}`, form: { version: '1', status: 'in_progress', progressNote: '' } }) },
+  { name: 'POST /unsubscribe/<unknown token>', expected: everyone(404), make: async () => ({ path: `/unsubscribe/${UNKNOWN_TOKEN}`, form: {} }) },
+  {
+    name: 'POST /forgot-password (anyone; the same answer whether or not the address exists)',
+    expected: everyone('OK'),
+    make: async () => ({ path: '/forgot-password', form: { email: `nobody-${randomBytes(3).toString('hex')}@example.org` } }),
+  },
+  { name: 'POST /reset-password/<unknown token>', expected: everyone(404), make: async () => ({ path: `/reset-password/${UNKNOWN_TOKEN}`, form: { password: 'lantern-orbit-quay-47', passwordConfirm: 'lantern-orbit-quay-47' } }) },
+]
+
+describe('authorisation matrix: pages (loaders and actions)', () => {
+  for (const c of pages) {
+    for (const caller of CALLERS) {
+      it(`${c.name} as ${caller} → ${c.expected[caller]}`, async () => {
+        const { path, form, state } = await c.make(caller)
+        const before = state ? await state() : undefined
+        const result = await page(caller, path, form)
+        expect(result.outcome, `${result.status} ${result.location}`).toBe(c.expected[caller])
+        // Signing in brings the reader back to the workspace page they asked for.
+        if (result.outcome === 'LOGIN' && !form && path.startsWith('/w/')) expect(result.location).toBe(`/login?redirectTo=${encodeURIComponent(path)}`)
+        if (state) {
+          const after = await state()
+          if (c.expected[caller] === 'OK') expect(after).not.toEqual(before)
+          else expect(after).toEqual(before)
+        }
+      })
+    }
+  }
+
+  it('a refused page says why in the reader\'s language, and shows nothing of what was asked', async () => {
+    const forbidden = await page('fpOwn', `${A()}/members?lng=en`)
+    expect(forbidden.status).toBe(403)
+    const html = await forbidden.text()
+    expect(html).toContain('You do not have permission to see this page.')
+    expect(html).not.toContain('matrix.invitee@example.org')
+  })
+
+  it('the home sends the secretariat and observers to the board, and shows focal points and partners their own', async () => {
+    for (const caller of ['secretariat', 'observer'] as const) expect((await page(caller, A())).location).toBe(`${A()}/board`)
+    for (const caller of ['fpOwn', 'partner'] as const) expect((await page(caller, A())).status).toBe(200)
+  })
+
+  it("another workspace's ids through this workspace's addresses are 404, even for this workspace's secretariat, and change nothing", async () => {
+    const f = w.foreign
+    const refusals: Array<{ path: string; form?: Record<string, string>; status?: number }> = [
+      { path: assignmentPage(f.assignment) },
+      { path: assignmentPage(f.assignment), form: { intent: 'update', version: '1', status: 'in_progress', progressNote: '' } },
+      { path: assignmentPage(f.assignment), form: { intent: 'comment', body: 'Hello?' } },
+      { path: assignmentPage(f.assignment), form: { intent: 'evidence', version: '1', url: 'https://example.org/x' } },
+      { path: `${A()}/evidence/${f.evidence}` },
+      { path: `${A()}/tasks/${f.task}` },
+      { path: `${A()}/tasks/${f.task}`, form: { intent: 'assign', countryCodes: 'AR', dueDate: '2031-01-31' } },
+      { path: `${A()}/tasks/not-a-uuid` },
+      { path: `${A()}/plan/edit`, form: { intent: 'rename', id: f.node, version: '1', title: 'Renamed from A' } },
+      { path: `${A()}/plan/edit`, form: { intent: 'archive', id: f.node } },
+      { path: `${A()}/members`, form: { intent: 'deactivate', membershipId: f.membership } },
+      { path: `${A()}/members`, form: { intent: 'update', membershipId: f.membership, role: 'secretariat', countryId: '', organisationId: '' } },
+      { path: '/settings', form: { intent: 'revokeToken', tokenId: f.apiToken } },
+    ]
+    const snapshot = async () => ({
+      assignment: await assignmentAndChildren(f.assignment)(),
+      tasks: await assignmentsOfTask(f.task)(),
+      node: await planNode(f.node)(),
+      membership: await membershipRow(f.membership)(),
+      token: await db.selectFrom('api_token').select('revoked_at').where('id', '=', f.apiToken).executeTakeFirstOrThrow(),
+    })
+    // Activity in B, so that B has something to leak.
+    const commented = await page('otherWorkspace', `/w/${w.b.slug}/assignments/${f.assignment}`, { intent: 'comment', body: 'Only for workspace B.' })
+    expect(commented.status).toBe(303)
+    const fresh = await freshMembership('observer')
+    refusals.push(
+      // A choice of the form from another workspace is refused like any unknown choice: 400 naming the field.
+      { path: `${A()}/members`, form: { intent: 'update', membershipId: fresh, role: 'partner', countryId: '', organisationId: w.b.organisationId('ILO') }, status: 400 },
+      { path: `${A()}/plan/edit`, form: { intent: 'create', parentId: f.node, title: 'Under a node of B' } },
+    )
+    const before = { ...(await snapshot()), fresh: await membershipRow(fresh)(), nodes: await planNodeCount() }
+    for (const { path, form, status } of refusals) {
+      const result = await page('secretariat', path, form)
+      expect(result.status, `${form ? 'POST' : 'GET'} ${path} ${form?.intent ?? ''}`).toBe(status ?? 404)
+      expect(await result.text()).not.toContain('informe.pdf')
+    }
+    expect({ ...(await snapshot()), fresh: await membershipRow(fresh)(), nodes: await planNodeCount() }).toEqual(before)
+
+    // Every page of A, read by A's secretariat, names nothing of B.
+    const secrets = [w.b.slug, f.assignment, f.task, f.membership, f.evidence, 'Only for workspace B.']
+    for (const path of ['/', `${A()}/board`, `${A()}/plan`, `${A()}/plan/edit`, `${A()}/activity`, `${A()}/activity.csv`, `${A()}/search?q=T1`, `${A()}/members`, `${A()}/emails`, '/settings']) {
+      const result = await page('secretariat', path)
+      const text = await result.text()
+      for (const secret of secrets) expect(text, `${path} names ${secret}`).not.toContain(secret)
+    }
   })
 })

@@ -35,6 +35,8 @@ export function subject(t: TFunction, props: TDigestEmailProps) {
   return t('digest.subject', { ns: 'followup', workspace: props.workspaceName, date: props.date })
 }
 
+const itemStyle = { ...s.text, margin: '4px 0' }
+
 function List({ heading, items, more, t }: { heading: string; items: TDigestItem[]; more: number; t: TFunction }) {
   if (!items.length) return null
   return (
@@ -42,13 +44,12 @@ function List({ heading, items, more, t }: { heading: string; items: TDigestItem
       <Heading as="h2" style={{ ...s.heading, fontSize: '17px' }}>
         {heading}
       </Heading>
+      {/* Plain elements, not React Email components: a digest has dozens of rows and is built for thousands of people. */}
       {items.map((item) => (
-        <Text key={`${item.url}${item.detail}`} style={{ ...s.text, margin: '4px 0' }}>
-          <Link href={item.url}>
-            {item.code} {item.title}
-          </Link>
+        <p key={`${item.url}${item.detail}`} style={itemStyle}>
+          <a href={item.url}>{`${item.code} ${item.title}`}</a>
           {` — ${item.assignee} — ${item.detail}`}
-        </Text>
+        </p>
       ))}
       {more > 0 ? <Text style={s.small}>{t('digest.more', { ns: 'followup', count: more })}</Text> : null}
     </Section>
@@ -75,9 +76,9 @@ export default function DigestEmail(props: TDigestEmailProps & { locale: AppLoca
             {t('digest.unreachable', ns)}
           </Heading>
           {props.unreachable.map((line) => (
-            <Text key={line} style={{ ...s.text, margin: '4px 0' }}>
+            <p key={line} style={itemStyle}>
               {line}
-            </Text>
+            </p>
           ))}
         </Section>
       ) : null}
@@ -88,6 +89,26 @@ export default function DigestEmail(props: TDigestEmailProps & { locale: AppLoca
       </Text>
     </EmailLayout>
   )
+}
+
+/** The plain-text part, built from the same props (cheaper than converting the HTML, which matters at digest volume). */
+export function digestText(props: TDigestEmailProps, locale: AppLocale): string {
+  const t = translator(locale)
+  const ns = { ns: 'followup', workspace: props.workspaceName }
+  const lines: string[] = [subject(t, props), '', t('greeting', { ns: 'followup', name: props.recipientName }), '', t('digest.intro', ns)]
+  const list = (heading: string, items: TDigestItem[], more: number) => {
+    if (!items.length) return
+    lines.push('', heading.toUpperCase(), '')
+    for (const i of items) lines.push(`- ${i.code} ${i.title} — ${i.assignee} — ${i.detail}`, `  ${i.url}`)
+    if (more > 0) lines.push(t('digest.more', { ns: 'followup', count: more }))
+  }
+  list(t('digest.overdue', ns), props.overdue, props.more.overdue)
+  list(t('digest.dueSoon', ns), props.dueSoon, props.more.dueSoon)
+  list(t('digest.toVerify', ns), props.toVerify, props.more.toVerify)
+  list(t('digest.changes', ns), props.changes, props.more.changes)
+  if (props.unreachable.length) lines.push('', t('digest.unreachable', ns).toUpperCase(), '', ...props.unreachable.map((l) => `- ${l}`))
+  lines.push('', '--', `${t('layout.preferences', { ns: 'emails' })} ${props.preferencesUrl}`, `${t('unsubscribe', ns)}: ${props.unsubscribeUrl}`, t('layout.automatic', { ns: 'emails' }))
+  return lines.join('\n')
 }
 
 const item = (code: string, title: string, assignee: string, detail: string): TDigestItem => ({ code, title, assignee, detail, url: 'http://localhost:3000/w/sacm/plan' })

@@ -14,7 +14,13 @@ const DOCTYPE = '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" 
  * must build at hundreds per second, and the streaming renderer costs
  * several times more per message. Templates here use no Suspense.
  */
-export function renderEmailFast<P extends object>(template: EmailTemplate<P>, props: P, locale: AppLocale): RenderedEmail {
+export function renderEmailFast<P extends object>(
+  template: EmailTemplate<P>,
+  props: P,
+  locale: AppLocale,
+  /** A template's own plain-text builder; otherwise the HTML is converted. */
+  textOf?: (props: P, locale: AppLocale) => string,
+): RenderedEmail {
   const html = DOCTYPE + renderToStaticMarkup(createElement(template.Component, { ...props, locale }))
-  return { subject: template.subject(translator(locale), props), html, text: toPlainText(html) }
+  return { subject: template.subject(translator(locale), props), html, text: textOf ? textOf(props, locale) : toPlainText(html) }
 }

@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { deliverPending } from '#emails/delivery/deliver.ts'
 import { db } from '#server/db.ts'
 import { findOutbox } from '#server/repositories/follow-up.ts'
-import { notifyEvent, UnknownEventError } from '#server/services/follow-up/notify-event.ts'
+import { notifyEvent } from '#server/services/follow-up/notify-event.ts'
 import { defineJob } from '../define.ts'
 import { NOTIFY_QUEUE } from '../queues.ts'
 
@@ -21,7 +21,7 @@ export default defineJob({
       const delivered = await deliverPending()
       return { ...notified, ...delivered }
     } catch (error) {
-      if (error instanceof UnknownEventError || error instanceof z.ZodError) throw new UnrecoverableError(error.message)
+      if (error instanceof z.ZodError) throw new UnrecoverableError(error.message)
       throw error
     }
   },

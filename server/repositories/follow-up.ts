@@ -432,6 +432,7 @@ const scope = sql`(due.role IN ('secretariat', 'observer')
   OR (due.role = 'focal_point' AND x.assignee_kind = 'country' AND x.country_id = due.country_id)
   OR (due.role = 'partner' AND x.assignee_kind = 'organisation' AND x.organisation_id = due.organisation_id))`
 
-export async function markDigestSent(db: Db, membershipId: string, asOf: Date) {
-  await db.updateTable('membership').set({ last_digest_at: asOf }).where('id', '=', membershipId).execute()
+export async function markDigestSent(db: Db, membershipIds: string[], asOf: Date) {
+  if (!membershipIds.length) return
+  await db.updateTable('membership').set({ last_digest_at: asOf }).where('id', 'in', membershipIds).execute()
 }

@@ -1,10 +1,10 @@
 import type { AppLocale } from '#app/i18n/config.ts'
-import { digestEmail, type TDigestItem } from '#emails/digest.tsx'
+import { digestEmail, digestText, type TDigestItem } from '#emails/digest.tsx'
 import { renderEmailFast } from '#emails/delivery/render.ts'
 import { db } from '#server/db.ts'
 import { env } from '#server/env.ts'
 import { translator } from '#server/i18n.ts'
-import { claimEmails, findDigestPage, markDigestSent, type DigestItemRow, type DigestRecipientRow } from '#server/repositories/follow-up.ts'
+import { claimEmails, findDigestPage, markDigestSent, type DigestItemRow, type DigestRecipientRow, type NewEmail } from '#server/repositories/follow-up.ts'
 import { assigneeLabel, unsubscribeHeaders, type EmailPayload } from './compose.ts'
 import type { TSweepResult } from './run-reminder-sweep.ts'
 import { formatDate } from './time.ts'
@@ -23,10 +23,14 @@ export async function runDigestSweep(input: { asOf: Date; onPage?: (recipientsSe
   const result = { claimed: 0, skipped: 0, nothingNew: 0 }
   let after = '00000000-0000-0000-0000-000000000000'
   let seen = 0
-  for (;;) {
-    const page = await findDigestPage(db, input.asOf, after, PAGE)
+  // Pipelined: the next page is read while this one renders.
+  let next: Promise<DigestRecipientRow[]> | null = findDigestPage(db, input.asOf, after, PAGE)
+  while (next) {
+    const page: DigestRecipientRow[] = await next
     if (!page.length) break
     after = page[page.length - 1].membership_id
+    next = page.length < PAGE ? null : findDigestPage(db, input.asOf, after, PAGE)
+    const batch: { row: DigestRecipientRow; email: NewEmail }[] = []
     for (const row of page) {
       if (!row.is_due) continue
       const bouncedSinceLast = (row.bounced ?? []).some((b) => b.since_last)
@@ -35,30 +39,35 @@ export async function runDigestSweep(input: { asOf: Date; onPage?: (recipientsSe
         continue
       }
       const payload = await composeDigest(row, input.asOf)
-      const claimed = await db.transaction().execute(async (trx) => {
-        const keys = await claimEmails(trx, [
-          {
-            key: `digest:${row.user_id}:${row.workspace_id}:${row.local_today}`,
-            workspace_id: row.workspace_id,
-            user_id: row.user_id,
-            recipient: row.email,
-            kind: 'digest',
-            category: 'digest',
-            subject: payload.subject,
-            subject_id: row.workspace_id,
-            occasion: row.local_today,
-            payload,
-          },
-        ])
-        if (keys.length) await markDigestSent(trx, row.membership_id, input.asOf)
-        return keys.length
+      batch.push({
+        row,
+        email: {
+          key: `digest:${row.user_id}:${row.workspace_id}:${row.local_today}`,
+          workspace_id: row.workspace_id,
+          user_id: row.user_id,
+          recipient: row.email,
+          kind: 'digest',
+          category: 'digest',
+          subject: payload.subject,
+          subject_id: row.workspace_id,
+          occasion: row.local_today,
+          payload,
+        },
       })
-      if (claimed) result.claimed++
-      else result.skipped++
+    }
+    if (batch.length) {
+      // One transaction per page: the claimed e-mails and their members' last_digest_at move together.
+      const claimed = await db.transaction().execute(async (trx) => {
+        const keys = new Set(await claimEmails(trx, batch.map((b) => b.email)))
+        const memberships = batch.filter((b) => keys.has(b.email.key)).map((b) => b.row.membership_id)
+        await markDigestSent(trx, memberships, input.asOf)
+        return keys.size
+      })
+      result.claimed += claimed
+      result.skipped += batch.length - claimed
     }
     seen += page.length
     await input.onPage?.(seen)
-    if (page.length < PAGE) break
   }
   return result
 }
@@ -109,6 +118,7 @@ async function composeDigest(row: DigestRecipientRow, asOf: Date): Promise<Email
       unsubscribeUrl: unsubscribe.url,
     },
     locale,
+    digestText,
   )
   return { from: env().EMAIL_FROM, to: row.email, subject: rendered.subject, html: rendered.html, text: rendered.text, headers: unsubscribe.headers }
 }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { seedDemo } from '#db/seed/demo.ts'
 import { db } from '#server/db.ts'
+import { loadActor } from '#server/repositories/actors.ts'
+import { updateAssignment } from '#server/services/assignments/update-assignment.ts'
 import { createAssignment } from '#tests/factories/plan.ts'
 import { runScript } from '#tests/support/process.ts'
 
@@ -50,5 +52,24 @@ describe('npm run job', { timeout: 120_000 }, () => {
     const again = await runScript('scripts/job.ts', ['reminders', '--as-of', '2027-03-12'], env())
     expect(again.stdout.trim()).toBe('sent 0, skipped 3, failed 0')
     expect(await db.selectFrom('local_mail').select('id').execute()).toHaveLength(3)
+  })
+
+  it('outbox: handles pending events in the foreground and delivers them', async () => {
+    const fp = await db.selectFrom('app_user').select('id').where('email', '=', 'fp.ar@example.org').executeTakeFirstOrThrow()
+    const actor = await loadActor(db, fp.id)
+    const assignment = await db
+      .selectFrom('assignment as a')
+      .innerJoin('country as c', 'c.id', 'a.country_id')
+      .select(['a.id', 'a.version'])
+      .where('c.code', '=', 'AR')
+      .orderBy('a.due_date')
+      .executeTakeFirstOrThrow()
+    if (!actor) throw new Error('no actor')
+    const started = await updateAssignment(actor, { assignmentId: assignment.id, version: assignment.version, status: 'in_progress' })
+    await updateAssignment(actor, { assignmentId: assignment.id, version: started.version, status: 'submitted', progressNote: 'Listo' })
+    const run = await runScript('scripts/job.ts', ['outbox', '--as-of', '2027-03-13'], env())
+    expect(run.stdout.trim()).toBe('sent 1, skipped 0, failed 0')
+    const mail = await db.selectFrom('local_mail').select(['to_address', 'subject']).where('to_address', '=', 'secretariat@example.org').execute()
+    expect(mail.map((m) => m.subject)).toEqual([expect.stringMatching(/^\[Argentina\] \S+ presentada para verificación$/)])
   })
 })

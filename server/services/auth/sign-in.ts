@@ -7,6 +7,7 @@ import { signInThrottle, type SignInThrottle } from '#server/auth/throttle.ts'
 import { db } from '#server/db.ts'
 import { AppError } from '#server/errors.ts'
 import { findUserForSignIn, recordAccountActivity } from '#server/repositories/accounts.ts'
+import { recordActivity } from '#server/repositories/activity.ts'
 import { loadActor } from '#server/repositories/actors.ts'
 
 export const ZSignIn = z.object({
@@ -68,6 +69,14 @@ export async function signIn(
   await purgeExpiredSessions(actor.userId)
   const { token, cookie, session } = await createSession(actor.userId, { ip: meta.ip, userAgent: meta.userAgent })
   actor.sessionId = session.id
-  await recordAccountActivity(db, { action: 'auth.signed_in', actorId: actor.userId, subjectId: actor.userId, after: { email }, ip: meta.ip })
+  // The account's row (with the IP), and one per workspace the user is an active member of, so that
+  // each secretariat sees its members' sign-ins on its activity page (without the IP). Failed attempts
+  // above stay workspace-less: they must reveal nothing about any workspace.
+  await db.transaction().execute(async (trx) => {
+    await recordAccountActivity(trx, { action: 'auth.signed_in', actorId: actor.userId, subjectId: actor.userId, after: { email }, ip: meta.ip })
+    for (const membership of actor.memberships) {
+      await recordActivity(trx, { workspaceId: membership.workspaceId, actorId: actor.userId, action: 'auth.signed_in', subjectType: 'user', subjectId: actor.userId, after: { email } })
+    }
+  })
   return { actor, token, cookie, session }
 }

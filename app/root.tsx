@@ -16,7 +16,10 @@ import { AppHeader } from './components/app-header.tsx'
 import { useNonce } from './components/nonce.tsx'
 import stylesheet from './styles/app.css'
 
-export const links: LinksFunction = () => [{ rel: 'stylesheet', href: stylesheet }]
+export const links: LinksFunction = () => [
+  { rel: 'stylesheet', href: stylesheet },
+  { rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' },
+]
 
 export async function loader({ context }: LoaderFunctionArgs) {
   const actor = context.actor

@@ -46,7 +46,7 @@ export default function StatusLinkPage() {
   if (!view) {
     return (
       <section className="narrow-page">
-        <h1>{t('unsubscribePage.title')}</h1>
+        <h1>Ruta</h1>
         <p role="alert">{t('statusLink.invalid')}</p>
       </section>
     )

@@ -46,6 +46,7 @@ export type Permission =
   | 'manage:members'
   | 'read:activity'
   | 'read:email-log'
+  | 'manage:workspace'
   | 'create:workspace'
 
 /** Which roles hold each workspace permission. Scopes are checked in `canWriteAssignment`. */
@@ -61,6 +62,7 @@ const GRANTS: Record<Exclude<Permission, 'create:workspace'>, readonly Role[]> =
   'manage:members': ['secretariat'],
   'read:activity': ['secretariat'],
   'read:email-log': ['secretariat'],
+  'manage:workspace': ['secretariat'],
 }
 
 export function membershipIn(actor: Actor, workspaceId: string): ActorMembership | undefined {

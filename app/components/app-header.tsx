@@ -52,6 +52,11 @@ export function AppHeader({ user, workspaces, locale }: Props) {
                     </Link>
                   </li>
                   <li>
+                    <Link to={`/w/${workspace.slug}/setup`} aria-current={current(`/w/${workspace.slug}/setup`)}>
+                      {t('setup.nav', { ns: 'workspace' })}
+                    </Link>
+                  </li>
+                  <li>
                     <Link to={`/w/${workspace.slug}/activity`} aria-current={current(`/w/${workspace.slug}/activity`)}>
                       {t('nav.activity')}
                     </Link>

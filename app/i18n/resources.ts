@@ -10,6 +10,7 @@ import plan from '../locales/plan.ts'
 import settings from '../locales/settings.ts'
 import tasks from '../locales/tasks.ts'
 import activity from '../locales/activity.ts'
+import workspace from '../locales/workspace.ts'
 import type { AppLocale } from './config.ts'
 
 /**
@@ -17,7 +18,7 @@ import type { AppLocale } from './config.ts'
  * that none is forgotten (a unit test checks that their keys match). Add a
  * namespace here when a feature brings one.
  */
-export const namespaces = { common, errors, auth, plan, assignments, board, settings, admin, emails, followup, tasks, activity } as const
+export const namespaces = { common, errors, auth, plan, assignments, board, settings, admin, emails, followup, tasks, activity, workspace } as const
 
 export type Namespace = keyof typeof namespaces
 type Tree = { [key: string]: string | Tree }

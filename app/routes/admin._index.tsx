@@ -5,6 +5,7 @@ import { SUPPORTED_LOCALES } from '#app/i18n/config.ts'
 import { requireActor, requireActorForAction } from '#app/utils/auth.server.ts'
 import { formErrorOf, formString, type FormError } from '#app/utils/form-errors.server.ts'
 import { createWorkspace, inviteSecretariat, listWorkspaces } from '#app/utils/accounts.server.ts'
+import { suggestedCountries } from '#app/utils/workspace-setup.server.ts'
 
 export const handle = { i18n: ['admin', 'common'] }
 
@@ -16,11 +17,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     workspaces: workspaces.map((w) => ({ id: w.id, slug: w.slug, name: w.name, locale: w.default_locale, timeZone: w.time_zone, members: w.members })),
     memberOf: actor.memberships.map((m) => m.slug),
     timeZones: Intl.supportedValuesOf('timeZone'),
+    suggestedCountries: suggestedCountries(context.locale),
   }
 }
 
-const FIELDS = ['slug', 'name', 'defaultLocale', 'timeZone', 'secretariatEmail'] as const
-type Values = Partial<Record<(typeof FIELDS)[number], string>>
+const FIELDS = ['slug', 'name', 'defaultLocale', 'timeZone', 'secretariatEmail', 'countryCodesOther'] as const
+type Values = Partial<Record<(typeof FIELDS)[number], string>> & { countryCodes?: string[] }
 type ActionResult =
   | { ok: true; notice: { key: string; values: Record<string, string> } }
   | { ok: false; error: FormError; values: Values; intent: 'create' | 'invite'; workspaceId?: string; email?: string }
@@ -44,6 +46,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     }
   }
   const values: Values = Object.fromEntries(FIELDS.map((f) => [f, formString(form, f)]))
+  values.countryCodes = form.getAll('countryCodes').filter((v): v is string => typeof v === 'string')
   try {
     const result = await createWorkspace(actor, {
       slug: values.slug ?? '',
@@ -51,6 +54,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       defaultLocale: (values.defaultLocale ?? '') as (typeof SUPPORTED_LOCALES)[number],
       timeZone: values.timeZone ?? '',
       secretariatEmail: values.secretariatEmail ?? '',
+      countryCodes: [...values.countryCodes, ...(values.countryCodesOther ?? '').split(/[\s,;]+/)],
     })
     const email = (values.secretariatEmail ?? '').trim().toLowerCase()
     if (result.delivery.status === 'failed') {
@@ -65,7 +69,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function AdminHome() {
   const { t } = useTranslation('admin')
-  const { workspaces, memberOf, timeZones } = useLoaderData<typeof loader>()
+  const { workspaces, memberOf, timeZones, suggestedCountries } = useLoaderData<typeof loader>()
   const result = useActionData<ActionResult>()
   const navigation = useNavigation()
   const inviteFailure = result && !result.ok && result.intent === 'invite' ? result : null
@@ -193,6 +197,19 @@ export default function AdminHome() {
         </p>
         <label htmlFor="ws-email">{t('admin.secretariatEmail')}</label>
         <input id="ws-email" name="secretariatEmail" type="email" required maxLength={254} defaultValue={values.secretariatEmail ?? ''} {...invalid('secretariatEmail')} />
+        <fieldset className="country-choices" aria-describedby="ws-countries-hint">
+          <legend>{t('admin.countriesLegend')}</legend>
+          <p className="muted" id="ws-countries-hint">
+            {t('admin.countriesHint')}
+          </p>
+          {suggestedCountries.map((c) => (
+            <label key={c.code} className="checkbox">
+              <input type="checkbox" name="countryCodes" value={c.code} defaultChecked={values.countryCodes?.includes(c.code)} /> {c.name} ({c.code})
+            </label>
+          ))}
+          <label htmlFor="ws-countries-other">{t('admin.countriesOther')}</label>
+          <input id="ws-countries-other" name="countryCodesOther" autoComplete="off" maxLength={1000} defaultValue={values.countryCodesOther ?? ''} {...invalid('countryCodes')} />
+        </fieldset>
         <p>
           <button type="submit" disabled={navigation.state === 'submitting'}>
             {t('admin.submit')}

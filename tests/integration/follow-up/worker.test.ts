@@ -36,7 +36,7 @@ afterAll(async () => {
   await redis.stop()
 })
 
-function startWorker() {
+function startWorker(extra: Record<string, string> = {}) {
   const run = startScript(
     'jobs/worker.ts',
     {
@@ -47,6 +47,7 @@ function startWorker() {
       WORKER_LOCK_MS: '1500',
       OUTBOX_RELAY_MS: '300',
       WORKER_SHUTDOWN_SECONDS: '10',
+      ...extra,
     },
     /\[worker\] started/,
   )
@@ -146,6 +147,42 @@ describe('the worker process', { timeout: 120_000 }, () => {
     expect(digests.every((d) => d.n === 1)).toBe(true)
     const unsent = await db.selectFrom('email_log').select('key').where('kind', '=', 'digest').where('status', '<>', 'sent').execute()
     expect(unsent).toEqual([])
+    expect(await stop(second.child)).toBe(0)
+  })
+
+  it('SIGTERM with a job still running past WORKER_SHUTDOWN_SECONDS: the worker exits and the job is picked up again, nothing sent twice', async () => {
+    const w = await createFollowUpWorld(db)
+    const users = await db
+      .insertInto('app_user')
+      .values(Array.from({ length: 260 }, (_, i) => ({ email: `term${i}.br.${w.workspace.slug}@example.org`, name: `FP ${i}` })))
+      .returning('id')
+      .execute()
+    await db
+      .insertInto('membership')
+      .values(users.map((u) => ({ workspace_id: w.workspace.id, user_id: u.id, role: 'focal_point' as const, country_id: w.workspace.countryId('BR') })))
+      .execute()
+    await w.assign(2, 'BR', '2027-05-17')
+    const first = startWorker({ WORKER_SHUTDOWN_SECONDS: '0.2' })
+    await first.started
+    const qe = queueEvents(FOLLOW_UP_QUEUE)
+    await qe.waitUntilReady()
+    const job = await enqueue('digests.sweep', { asOf: '2027-05-03T12:00:00Z' }, { jobId: 'digest-terminated' })
+    await new Promise<void>((resolve) => qe.on('progress', ({ jobId }) => jobId === job.id && resolve()))
+    expect(await stop(first.child, 'SIGTERM')).toBe(1)
+    expect(first.output()).toMatch(/did not finish within 0.2s/)
+
+    const second = startWorker()
+    await second.started
+    await job.waitUntilFinished(qe, 60_000)
+    const digests = await db
+      .selectFrom('local_mail')
+      .select(['to_address', sql<number>`count(*)::int`.as('n')])
+      .where('to_address', 'like', `%.br.${w.workspace.slug}@example.org`)
+      .where('subject', 'like', 'Resumo do Ruta%')
+      .groupBy('to_address')
+      .execute()
+    expect(digests).toHaveLength(261)
+    expect(digests.every((d) => d.n === 1)).toBe(true)
     expect(await stop(second.child)).toBe(0)
   })
 

@@ -19,6 +19,10 @@ function log(message: string) {
   if (env().LOG_LEVEL !== 'silent') console.log(`[worker] ${message}`)
 }
 
+function isNoop(result: unknown) {
+  return typeof result === 'object' && result !== null && Object.values(result).every((v) => v === 0)
+}
+
 function fail(name: string): never {
   throw new Error(`No queue ${name}`)
 }
@@ -42,7 +46,8 @@ export async function startWorker() {
   )
   for (const worker of workers) {
     worker.on('failed', (job, error) => console.error(`[worker] ${job?.name ?? '?'} ${job?.id ?? ''} failed: ${error.message}`))
-    worker.on('completed', (job, result) => log(`${job.name} ${job.id} done ${JSON.stringify(result)}`))
+    // Runs that did nothing (the relay every few seconds, mostly) stay out of the log.
+    worker.on('completed', (job, result) => !isNoop(result) && log(`${job.name} ${job.id} done ${JSON.stringify(result)}`))
     worker.on('error', (error) => console.error(`[worker] ${error.message}`))
   }
   // The worker's own queue handles wait for Redis (offline queue on), unlike the web's fail-fast producers.

@@ -175,7 +175,8 @@ export default function SetupPage() {
       <p className="muted" id="add-country-intro">
         {t('setup.addCountryIntro')}
       </p>
-      <Form method="post" className="setup-form" aria-labelledby="add-country-heading" aria-describedby="add-country-intro">
+      {/* Keyed by the last answer, so that (with JavaScript) a success empties the form and a refusal shows what was typed. */}
+      <Form key={`country-${JSON.stringify(result ?? null)}`} method="post" className="setup-form" aria-labelledby="add-country-heading" aria-describedby="add-country-intro">
         <input type="hidden" name="intent" value="addCountry" />
         {addCountry ? (
           <p className="form-error" role="alert" id="add-country-error">
@@ -325,7 +326,7 @@ export default function SetupPage() {
       )}
 
       <h3 id="add-organisation-heading">{t('setup.addOrganisationHeading')}</h3>
-      <Form method="post" className="setup-form" aria-labelledby="add-organisation-heading">
+      <Form key={`organisation-${JSON.stringify(result ?? null)}`} method="post" className="setup-form" aria-labelledby="add-organisation-heading">
         <input type="hidden" name="intent" value="addOrganisation" />
         {addOrganisation ? (
           <p className="form-error" role="alert" id="add-organisation-error">

@@ -285,6 +285,7 @@ describe('the page /w/<slug>/setup', () => {
   interface World {
     a: TestWorkspace
     cookies: Partial<Record<Caller, string>>
+    adminCookie: string
   }
   let server: TestServer<World>
   let w: World
@@ -306,7 +307,9 @@ describe('the page /w/<slug>/setup', () => {
         const session = await createSession(user.id, { ip: '127.0.0.1', userAgent: 'setup-page' })
         cookies[caller] = session.cookie.split(';')[0]
       }
-      return { a, cookies }
+      const root = await createUser(db, { isAdmin: true, name: 'Root' })
+      const adminSession = await createSession(root.id, { ip: '127.0.0.1', userAgent: 'setup-page' })
+      return { a, cookies, adminCookie: adminSession.cookie.split(';')[0] }
     })
     w = server.seeded
   }, 300_000)
@@ -379,5 +382,39 @@ describe('the page /w/<slug>/setup', () => {
     expect(org.html).toContain('UNHCR was added.')
     const rows = await db.selectFrom('activity').select('action').where('workspace_id', '=', w.a.id).where('action', 'in', ['country.added', 'organisation.added']).execute()
     expect(rows.map((r) => r.action).sort()).toEqual(['country.added', 'organisation.added'])
+  })
+
+  it('the admin’s create form offers the SACM member states and adds the chosen ones, without JavaScript', async () => {
+    const get = await fetch(`${server.url}/admin?lng=en`, { headers: { cookie: w.adminCookie } })
+    const form = await get.text()
+    expect(form).toContain('<legend>Member states (optional)</legend>')
+    expect(form).toMatch(/<input type="checkbox" name="countryCodes" value="SR"\/> <!-- -->Suriname<!-- --> \(<!-- -->SR<!-- -->\)/)
+
+    const post = (fields: [string, string][]) =>
+      fetch(`${server.url}/admin?index&lng=en`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { cookie: w.adminCookie, origin: server.url, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(fields).toString(),
+      })
+    const base: [string, string][] = [
+      ['intent', 'create'],
+      ['name', 'Regional Conference'],
+      ['defaultLocale', 'es'],
+      ['timeZone', 'America/Mexico_City'],
+      ['secretariatEmail', 'rcm.sec@example.org'],
+    ]
+    const refused = await post([...base, ['slug', 'rcm-x'], ['countryCodes', 'AR'], ['countryCodesOther', 'mx, XX']])
+    expect(refused.status).toBe(400)
+    const html = await refused.text()
+    expect(html).toContain('These are not two-letter ISO 3166-1 codes: XX.')
+    expect(html).toMatch(/id="ws-countries-other"[^>]*value="mx, XX"[^>]*aria-invalid="true"|id="ws-countries-other"[^>]*aria-invalid="true"[^>]*value="mx, XX"/)
+    expect(await db.selectFrom('workspace').select('id').where('slug', '=', 'rcm-x').executeTakeFirst()).toBeUndefined()
+
+    const created = await post([...base, ['slug', 'rcm-y'], ['countryCodes', 'AR'], ['countryCodes', 'BR'], ['countryCodesOther', 'mx; CR gt']])
+    expect(created.status).toBe(200)
+    const ws = await db.selectFrom('workspace').select('id').where('slug', '=', 'rcm-y').executeTakeFirstOrThrow()
+    const codes = await db.selectFrom('country').select('code').where('workspace_id', '=', ws.id).orderBy('code').execute()
+    expect(codes.map((c) => c.code.trim())).toEqual(['AR', 'BR', 'CR', 'GT', 'MX'])
   })
 })

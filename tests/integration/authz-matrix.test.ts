@@ -331,6 +331,21 @@ async function freshInvitation() {
     .executeTakeFirstOrThrow()
   return row.id
 }
+const countryRow = (id: string) => () => db.selectFrom('country').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
+const organisationRow = (id: string) => () => db.selectFrom('organisation').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
+/** A member state nothing refers to (so that removing it is allowed), with a code not used in the workspace. */
+const SPARE_CODES = ['PE', 'UY', 'PY', 'EC', 'CO', 'BO', 'VE', 'GY', 'SR', 'MX', 'CR', 'PA']
+async function freshCountry(workspace: TestWorkspace) {
+  const taken = new Set((await db.selectFrom('country').select('code').where('workspace_id', '=', workspace.id).execute()).map((c) => c.code.trim()))
+  const code = SPARE_CODES.find((c) => !taken.has(c))
+  if (!code) throw new Error('no spare country code left')
+  const row = await db
+    .insertInto('country')
+    .values({ workspace_id: workspace.id, code, name_es: code, name_pt: code, name_en: code, locale: 'es', time_zone: 'America/Lima' })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return row.id
+}
 const invitationRow = (id: string) => () => db.selectFrom('invitation').select(['revoked_at']).where('id', '=', id).executeTakeFirstOrThrow()
 
 const A = () => `/w/${w.a.slug}`
@@ -369,6 +384,7 @@ const pages: PageCase[] = [
   { name: 'GET activity.csv', expected: pageSecretariat, make: async () => ({ path: `${A()}/activity.csv` }) },
   { name: 'GET search', expected: pageMembers, make: async () => ({ path: `${A()}/search?q=t1` }) },
   { name: 'GET e-mail log', expected: pageSecretariat, make: async () => ({ path: `${A()}/emails` }) },
+  { name: 'GET workspace set-up (member states, partners)', expected: pageSecretariat, make: async () => ({ path: `${A()}/setup` }) },
 
   // Actions of the assignment page.
   ...(['update (own country)', 'evidence link', 'evidence file'] as const).map(
@@ -518,6 +534,57 @@ const pages: PageCase[] = [
     },
   },
 
+  // Workspace set-up: member states and partner organisations.
+  {
+    name: 'POST set-up: add a member state',
+    expected: pageSecretariat,
+    make: async () => ({
+      path: `${A()}/setup`,
+      form: { intent: 'addCountry', code: 'CL', nameEs: 'Chile', namePt: 'Chile', nameEn: 'Chile', locale: 'es', timeZone: 'America/Santiago' },
+      state: () => db.selectFrom('country').select('id').where('workspace_id', '=', w.a.id).where('code', '=', 'CL').execute(),
+    }),
+  },
+  {
+    name: 'POST set-up: edit a member state',
+    expected: pageSecretariat,
+    make: async () => {
+      const id = w.a.countryId('BR')
+      return {
+        path: `${A()}/setup`,
+        form: { intent: 'updateCountry', countryId: id, code: 'BR', nameEs: 'Brasil', namePt: 'Brasil', nameEn: `Brazil ${randomBytes(2).toString('hex')}`, locale: 'pt', timeZone: 'America/Sao_Paulo' },
+        state: countryRow(id),
+      }
+    },
+  },
+  {
+    name: 'POST set-up: remove a member state',
+    expected: pageSecretariat,
+    make: async () => {
+      const id = await freshCountry(w.a)
+      return { path: `${A()}/setup`, form: { intent: 'removeCountry', countryId: id }, state: () => db.selectFrom('country').select('id').where('id', '=', id).execute() }
+    },
+  },
+  {
+    name: 'POST set-up: add a partner organisation',
+    expected: pageSecretariat,
+    make: async () => {
+      const code = `ORG${randomBytes(2).toString('hex').toUpperCase()}`
+      return {
+        path: `${A()}/setup`,
+        form: { intent: 'addOrganisation', code, name: `Organisation ${code}` },
+        state: () => db.selectFrom('organisation').select('id').where('workspace_id', '=', w.a.id).where('code', '=', code).execute(),
+      }
+    },
+  },
+  {
+    name: 'POST set-up: edit a partner organisation',
+    expected: pageSecretariat,
+    make: async () => {
+      const id = w.a.organisationId('ECLAC')
+      return { path: `${A()}/setup`, form: { intent: 'updateOrganisation', organisationId: id, code: 'ECLAC', name: `ECLAC ${randomBytes(2).toString('hex')}` }, state: organisationRow(id) }
+    },
+  },
+
   // Settings (one's own account: any signed-in person, by browser session).
   {
     name: 'POST settings: profile',
@@ -625,6 +692,12 @@ describe('authorisation matrix: pages (loaders and actions)', () => {
       { path: `${A()}/members`, form: { intent: 'deactivate', membershipId: f.membership } },
       { path: `${A()}/members`, form: { intent: 'update', membershipId: f.membership, role: 'secretariat', countryId: '', organisationId: '' } },
       { path: '/settings', form: { intent: 'revokeToken', tokenId: f.apiToken } },
+      { path: `${A()}/setup`, form: { intent: 'removeCountry', countryId: w.b.countryId('AR') } },
+      {
+        path: `${A()}/setup`,
+        form: { intent: 'updateCountry', countryId: w.b.countryId('AR'), code: 'AR', nameEs: 'X', namePt: 'X', nameEn: 'X', locale: 'es', timeZone: 'America/Lima' },
+      },
+      { path: `${A()}/setup`, form: { intent: 'updateOrganisation', organisationId: w.b.organisationId('IOM'), code: 'IOM', name: 'Renamed from A' } },
     ]
     const snapshot = async () => ({
       assignment: await assignmentAndChildren(f.assignment)(),
@@ -632,6 +705,8 @@ describe('authorisation matrix: pages (loaders and actions)', () => {
       node: await planNode(f.node)(),
       membership: await membershipRow(f.membership)(),
       token: await db.selectFrom('api_token').select('revoked_at').where('id', '=', f.apiToken).executeTakeFirstOrThrow(),
+      country: await countryRow(w.b.countryId('AR'))(),
+      organisation: await organisationRow(w.b.organisationId('IOM'))(),
     })
     // Activity in B, so that B has something to leak.
     const commented = await page('otherWorkspace', `/w/${w.b.slug}/assignments/${f.assignment}`, { intent: 'comment', body: 'Only for workspace B.' })
@@ -652,7 +727,7 @@ describe('authorisation matrix: pages (loaders and actions)', () => {
 
     // Every page of A, read by A's secretariat, names nothing of B.
     const secrets = [w.b.slug, f.assignment, f.task, f.membership, f.evidence, 'Only for workspace B.']
-    for (const path of ['/', `${A()}/board`, `${A()}/plan`, `${A()}/plan/edit`, `${A()}/activity`, `${A()}/activity.csv`, `${A()}/search?q=T1`, `${A()}/members`, `${A()}/emails`, '/settings']) {
+    for (const path of ['/', `${A()}/board`, `${A()}/plan`, `${A()}/plan/edit`, `${A()}/activity`, `${A()}/activity.csv`, `${A()}/search?q=T1`, `${A()}/members`, `${A()}/emails`, `${A()}/setup`, '/settings']) {
       const result = await page('secretariat', path)
       const text = await result.text()
       for (const secret of secrets) expect(text, `${path} names ${secret}`).not.toContain(secret)

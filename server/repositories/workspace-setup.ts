@@ -176,7 +176,7 @@ export async function updateOrganisation(trx: Transaction<DB>, organisationId: s
     return await trx.updateTable('organisation').set({ code: values.code, name: values.name }).where('id', '=', organisationId).returning(['id', 'code', 'name']).executeTakeFirstOrThrow()
   } catch (error) {
     // A concurrent change took the code between the check and the update.
-    if ((error as { code?: string }).code === '23505') return undefined
+    if (error instanceof Error && 'code' in error && error.code === '23505') return undefined
     throw error
   }
 }

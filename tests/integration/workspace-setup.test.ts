@@ -35,7 +35,7 @@ async function refusal(promise: Promise<unknown>) {
 }
 
 async function activityOf(workspaceId: string, subjectId: string) {
-  return db.selectFrom('activity').select(['action', 'actor_id', 'subject_type', 'before', 'after']).where('workspace_id', '=', workspaceId).where('subject_id', '=', subjectId).orderBy('id').execute()
+  return db.selectFrom('activity').select(['action', 'actor_id', 'subject_type', 'before', 'after']).where('workspace_id', '=', workspaceId).where('subject_id', '=', subjectId).orderBy('at').execute()
 }
 
 describe('the reference list', () => {

@@ -7,7 +7,7 @@ import { benchDatabaseUrl, buildBenchData, FULL_SCALE, QUICK_SCALE, type BenchDa
 import { measureFrontEnd, type FrontEndResult } from './frontend.ts'
 import { runJobsPhase, type JobsResult } from './jobs.ts'
 import { runLoad, type LoadRequest, type LoadResult } from './lib/load.ts'
-import { freePort, startNode, waitForHttp, type NodeChild } from './lib/process.ts'
+import { freePort, startNode, waitForHttp } from './lib/process.ts'
 import { evaluateBudgets, renderMarkdown, type Results, type ScenarioResult } from './report.ts'
 
 /**

@@ -5,10 +5,14 @@ import { db } from '#server/db.ts'
 import { addComment } from '#server/services/assignments/add-comment.ts'
 import { addEvidence } from '#server/services/assignments/add-evidence.ts'
 import { updateAssignment } from '#server/services/assignments/update-assignment.ts'
+import { deliverPending } from '#emails/delivery/deliver.ts'
 import { createSession } from '#server/auth/session.ts'
+import { runReminderSweep } from '#server/services/follow-up/run-reminder-sweep.ts'
+import { parseAsOf } from '#server/services/follow-up/time.ts'
 import { createInvitation } from '#server/services/invitations/create-invitation.ts'
 import { requestPasswordReset } from '#server/services/password-reset/request-password-reset.ts'
 import { latestMailTo, linkIn } from '#tests/factories/accounts.ts'
+import { createFollowUpWorld } from '#tests/factories/follow-up.ts'
 import { createMemberWithPassword, TEST_PASSWORD } from '#tests/factories/auth.ts'
 import { createUser, createWorkspace } from '#tests/factories/index.ts'
 import { createAssignment, createPlan } from '#tests/factories/plan.ts'
@@ -45,6 +49,13 @@ async function seed() {
   await requestPasswordReset({ email: fp.user.email }, { locale: 'en' })
   const reset = await latestMailTo(db, fp.user.email)
   const admin = await createUser(db, { email: `admin-${workspace.slug}@example.org`, isAdmin: true })
+  // A reminder e-mail, for its status link and its unsubscribe link (pages opened from the mail, signed out).
+  const followUp = await createFollowUpWorld(db)
+  await followUp.assign(1, 'GY', '2027-03-15', 'in_progress')
+  await runReminderSweep({ asOf: parseAsOf('2027-03-12') })
+  await deliverPending()
+  const reminder = (await latestMailTo(db, `fp.gy.${followUp.workspace.slug}@example.org`))?.text ?? ''
+  const fromMail = (pattern: RegExp) => new URL(pattern.exec(reminder)?.[0] ?? 'http://x/missing-link').pathname
   return {
     workspace,
     fp,
@@ -55,6 +66,8 @@ async function seed() {
     keyboard: keyboard.id,
     invitationToken: linkIn(mail?.text ?? '', 'invite').token,
     resetToken: linkIn(reset?.text ?? '', 'reset-password').token,
+    statusLink: fromMail(/https?:\/\/\S+\/a\/[\w-]+\.[\w-]+/),
+    unsubscribeLink: fromMail(/https?:\/\/\S+\/unsubscribe\/[\w-]+\.[\w-]+/),
   }
 }
 
@@ -109,7 +122,7 @@ async function check(page: Page, label: string): Promise<string[]> {
 }
 
 describe('axe: WCAG 2.1 A and AA on the main pages', () => {
-  it('signed out: sign-in, forgot password, an invitation', async () => {
+  it('signed out: sign-in (and refused), forgot password, an invitation, a password reset, the status and unsubscribe links of a reminder', async () => {
     const page = await newPage()
     const found = [
       ...(await violations(page, '/login')),
@@ -117,6 +130,8 @@ describe('axe: WCAG 2.1 A and AA on the main pages', () => {
       ...(await violations(page, `/invite/${server.seeded.invitationToken}`)),
       ...(await violations(page, `/invite/${'0'.repeat(64)}`, 404)),
       ...(await violations(page, `/reset-password/${server.seeded.resetToken}`)),
+      ...(await violations(page, server.seeded.statusLink)),
+      ...(await violations(page, server.seeded.unsubscribeLink)),
     ]
     // A failed sign-in (the form again, with its message).
     await page.goto(`${server.url}/login?lng=en`)

@@ -663,6 +663,28 @@ describe('authorisation matrix: pages (loaders and actions)', () => {
     }
   }
 
+  it('POST /logout ends only the caller\'s own session, needs the Origin, and sends everyone to /login', async () => {
+    const signedIn = ['secretariat', 'fpOwn', 'fpOther', 'partner', 'observer', 'otherWorkspace'] as const
+    for (const caller of signedIn) {
+      const userId = w.userIds[caller] ?? ''
+      const fresh = await createSession(userId, { ip: '127.0.0.1', userAgent: 'matrix logout' })
+      const cookie = fresh.cookie.split(';')[0]
+      const live = () => db.selectFrom('user_session').select('id').where('id', '=', fresh.session.id).executeTakeFirst()
+      const foreign = await fetch(`${server.url}/logout`, { method: 'POST', headers: { cookie, origin: 'https://evil.example' }, redirect: 'manual' })
+      expect(foreign.status, caller).toBe(403)
+      expect(await live()).toBeDefined()
+      const out = await fetch(`${server.url}/logout`, { method: 'POST', headers: { cookie, origin: server.url }, redirect: 'manual' })
+      expect([out.status, out.headers.get('location')], caller).toEqual([303, '/login'])
+      expect(await live()).toBeUndefined()
+      // The caller's matrix session (another session of the same user) lives on.
+      expect((await page(caller, '/settings')).outcome).toBe('OK')
+    }
+    for (const caller of ['anonymous', 'revokedToken'] as const) {
+      const out = await page(caller, '/logout', {})
+      expect([out.status, out.location], caller).toEqual([303, '/login'])
+    }
+  })
+
   it('a refused page says why in the reader\'s language, and shows nothing of what was asked', async () => {
     const forbidden = await page('fpOwn', `${A()}/members?lng=en`)
     expect(forbidden.status).toBe(403)

@@ -8,7 +8,7 @@ import { z } from 'zod'
  * each time. EMAIL_MAX_ATTEMPTS: tries per batch within one run.
  */
 const ZDeliveryConfig = z.object({
-  EMAIL_BATCH_LEASE_SECONDS: z.coerce.number().positive().default(120),
+  EMAIL_BATCH_LEASE_SECONDS: z.coerce.number().positive().default(60),
   EMAIL_BACKOFF_MS: z.coerce.number().nonnegative().default(1000),
   EMAIL_MAX_ATTEMPTS: z.coerce.number().int().positive().default(6),
 })

@@ -27,9 +27,16 @@ export async function deliverPending(): Promise<TDeliveryResult> {
     // keep grouping until nothing is left unbatched
   }
   for (;;) {
-    const batch = await leaseBatch()
-    if (!batch) break
-    const outcome = usesLocalOutbox() ? await sendBatchLocally(batch.id) : await sendBatchThroughResend(batch.id)
+    let outcome: { sent: number; failed: number; pending: boolean }
+    if (usesLocalOutbox()) {
+      const local = await sendNextBatchLocally()
+      if (!local) break
+      outcome = local
+    } else {
+      const batch = await leaseBatch()
+      if (!batch) break
+      outcome = await sendBatchThroughResend(batch.id)
+    }
     result.sent += outcome.sent
     result.failed += outcome.failed
     if (outcome.pending) {
@@ -95,14 +102,16 @@ async function members(batchId: string) {
 }
 
 /**
- * The local outbox: the batch row stays locked while its messages are
- * written and marked sent, all in one transaction — a crash rolls it all
- * back, so nothing is half-delivered or delivered twice.
+ * The local outbox: the next pending batch is locked (others skip it) while
+ * its messages are written and marked sent, all in one transaction — a
+ * crash rolls it all back, so nothing is half-delivered or delivered twice,
+ * and no lease has to run out before another worker may take it.
  */
-async function sendBatchLocally(batchId: string) {
+async function sendNextBatchLocally() {
   return db.transaction().execute(async (trx) => {
-    const locked = await trx.selectFrom('email_batch').select('status').where('id', '=', batchId).forUpdate().executeTakeFirst()
-    if (!locked || locked.status !== 'pending') return { sent: 0, failed: 0, pending: false }
+    const locked = await trx.selectFrom('email_batch').select('id').where('status', '=', 'pending').orderBy('created_at').limit(1).forUpdate().skipLocked().executeTakeFirst()
+    if (!locked) return null
+    const batchId = locked.id
     const list = (await members(batchId)).filter((m) => m.status === 'pending')
     if (list.length) {
       const inserted = await trx

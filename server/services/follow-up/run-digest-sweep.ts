@@ -23,6 +23,7 @@ export async function runDigestSweep(input: { asOf: Date; onPage?: (recipientsSe
   const result = { claimed: 0, skipped: 0, nothingNew: 0 }
   let after = '00000000-0000-0000-0000-000000000000'
   let seen = 0
+  const bodies: BodyCache = new Map()
   // Pipelined: the next page is read while this one renders.
   let next: Promise<DigestRecipientRow[]> | null = findDigestPage(db, input.asOf, after, PAGE)
   while (next) {
@@ -38,7 +39,7 @@ export async function runDigestSweep(input: { asOf: Date; onPage?: (recipientsSe
         result.nothingNew++
         continue
       }
-      const payload = await composeDigest(row, input.asOf)
+      const payload = await composeDigest(row, input.asOf, bodies)
       batch.push({
         row,
         email: {
@@ -72,7 +73,42 @@ export async function runDigestSweep(input: { asOf: Date; onPage?: (recipientsSe
   return result
 }
 
-async function composeDigest(row: DigestRecipientRow, asOf: Date): Promise<EmailPayload> {
+type BodyCache = Map<string, { subject: string; html: string; text: string }>
+
+// Placeholders for what differs between recipients of the same digest body.
+const NAME = '\u2063RUTA-NAME\u2063'
+const UNSUBSCRIBE = 'ruta-unsubscribe-placeholder'
+
+function escapeHtml(value: string) {
+  return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#x27;' })[c] ?? c)
+}
+
+/**
+ * Recipients who share scope, role, last digest and language get the same
+ * body: it is rendered once with placeholders for the name and the
+ * unsubscribe link, then filled in per recipient.
+ */
+async function composeDigest(row: DigestRecipientRow, asOf: Date, bodies: BodyCache): Promise<EmailPayload> {
+  const key = `${row.locale}|${row.workspace_id}|${row.local_today}|${row.content_key}`
+  let body = bodies.get(key)
+  if (!body) {
+    if (bodies.size > 1000) bodies.clear()
+    body = renderDigestBody(row)
+    bodies.set(key, body)
+  }
+  const unsubscribe = await unsubscribeHeaders(row.user_id, 'digest', asOf)
+  const name = row.name || row.email
+  return {
+    from: env().EMAIL_FROM,
+    to: row.email,
+    subject: body.subject,
+    html: body.html.replaceAll(NAME, escapeHtml(name)).replaceAll(UNSUBSCRIBE, unsubscribe.url),
+    text: body.text.replaceAll(NAME, name).replaceAll(UNSUBSCRIBE, unsubscribe.url),
+    headers: unsubscribe.headers,
+  }
+}
+
+function renderDigestBody(row: DigestRecipientRow) {
   const locale = row.locale as AppLocale
   const t = translator(locale)
   const base = env().APP_URL
@@ -96,11 +132,10 @@ async function composeDigest(row: DigestRecipientRow, asOf: Date): Promise<Email
   const dueSoon = row.due_soon ?? []
   const toVerify = row.to_verify ?? []
   const changes = row.changes ?? []
-  const unsubscribe = await unsubscribeHeaders(row.user_id, 'digest', asOf)
-  const rendered = renderEmailFast(
+  return renderEmailFast(
     digestEmail,
     {
-      recipientName: row.name || row.email,
+      recipientName: NAME,
       workspaceName: row.workspace_name,
       date: formatDate(row.local_today, locale),
       overdue: overdue.map(byDate),
@@ -115,10 +150,9 @@ async function composeDigest(row: DigestRecipientRow, asOf: Date): Promise<Email
         changes: row.changes_count - changes.length,
       },
       preferencesUrl: `${base}/settings`,
-      unsubscribeUrl: unsubscribe.url,
+      unsubscribeUrl: UNSUBSCRIBE,
     },
     locale,
     digestText,
   )
-  return { from: env().EMAIL_FROM, to: row.email, subject: rendered.subject, html: rendered.html, text: rendered.text, headers: unsubscribe.headers }
 }

@@ -73,3 +73,14 @@ describe('event rules: submitted, returned, verified, @mentions (at once, once p
     expect(dispatched).toEqual([])
   })
 })
+
+describe('notification preferences (for the settings page)', () => {
+  it('reads defaults, changes categories, refuses a mode a category does not have', async () => {
+    const { getNotificationPreferences, updateNotificationPreferences } = await import('#server/services/follow-up/notification-preferences.ts')
+    const w = await createFollowUpWorld(db)
+    expect(await getNotificationPreferences(w.fp.AR.actor)).toEqual({ reminders: 'immediate', status: 'immediate', mentions: 'immediate', submissions: 'immediate', escalations: 'immediate' })
+    expect(await updateNotificationPreferences(w.secretariat.actor, { submissions: 'digest', mentions: 'off' })).toMatchObject({ submissions: 'digest', mentions: 'off', reminders: 'immediate' })
+    await expect(updateNotificationPreferences(w.fp.AR.actor, { reminders: 'digest' as 'off' })).rejects.toMatchObject({ code: 'BAD_REQUEST', details: { field: 'reminders' } })
+    expect(await getNotificationPreferences(w.fp.AR.actor)).toMatchObject({ reminders: 'immediate' })
+  })
+})

@@ -204,7 +204,8 @@ async function deliverWithAttachments() {
       const retryable = typeof error === 'object' && error !== null && 'retryable' in error && error.retryable === true
       await db
         .updateTable('email_log')
-        .set({ status: retryable ? 'pending' : 'failed', error: message.slice(0, 2000), attempts: sql`attempts + 1` })
+        // A retryable failure frees the row at once for the next run (the e-mail key keeps a resend single).
+        .set({ status: retryable ? 'pending' : 'failed', error: message.slice(0, 2000), attempts: sql`attempts + 1`, leased_until: null })
         .where('id', '=', row.id)
         .execute()
       if (retryable) break

@@ -101,4 +101,31 @@ describe('delivery through Resend (local stand-in)', () => {
     expect(log.status).toBe('failed')
     expect(log.error).toContain('Invalid `to` field')
   })
+
+  it('an e-mail with an attachment goes on its own, keyed by its own e-mail key; a 500 is retried by the next run', async () => {
+    await fresh()
+    const payload = {
+      from: 'Ruta <no-reply@ruta.local>',
+      to: 'fp.ar@example.org',
+      subject: 'Invitación',
+      html: '<p>ics</p>',
+      text: 'ics',
+      headers: {},
+      attachments: [{ filename: 'meeting.ics', content: Buffer.from('BEGIN:VCALENDAR').toString('base64'), contentType: 'text/calendar' }],
+    }
+    await db
+      .insertInto('email_log')
+      .values({ key: 'meeting_invitation:u1:m1:2027-03-01', recipient: payload.to, kind: 'meeting_invitation', subject: payload.subject, payload: JSON.stringify(payload), has_attachments: true })
+      .execute()
+    standIn.failNext({ status: 500 })
+    expect(await deliverPending()).toMatchObject({ sent: 0, failed: 0 })
+    expect(await deliverPending()).toMatchObject({ sent: 1, failed: 0 })
+    const single = standIn.requests.filter((r) => r.path === '/emails')
+    expect(single.map((r) => [r.status, r.headers['idempotency-key']])).toEqual([
+      [500, 'meeting_invitation:u1:m1:2027-03-01'],
+      [200, 'meeting_invitation:u1:m1:2027-03-01'],
+    ])
+    expect(standIn.sent).toHaveLength(1)
+    expect(batchRequests()).toEqual([])
+  })
 })

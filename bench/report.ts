@@ -120,6 +120,8 @@ export function evaluateBudgets(r: Results): Budget[] {
   return out
 }
 
+const size = (bytes: number | undefined) => (!bytes ? '–' : bytes < 10_240 ? `${fmt(bytes / 1024, 1)} kB` : `${fmt(bytes / 1024)} kB`)
+
 /** The two largest shares of sampled active backends: "CPU 80 %, Lock:transactionid 15 %". */
 function waits(w: Record<string, number> | undefined): string {
   if (!w || !Object.keys(w).length) return 'idle'
@@ -150,15 +152,15 @@ export function renderMarkdown(r: Results): string {
       `${fmt(c.assignment ?? 0)} assignments (largest workspace: ${r.data.largest.countries} countries, ${fmt(r.data.largest.tasks)} tasks, ${fmt(r.data.largest.assignments)} assignments), ${fmt(c.activity ?? 0)} activity rows.`,
   )
   lines.push('')
-  lines.push('| request | who | SQL/req | req/s | p50 | p95 | p99 | limit req/s | limit p99 | ratio | DB time went to |')
-  lines.push('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |')
+  lines.push('| request | who | SQL/req | size | req/s | p50 | p95 | p99 | limit req/s | limit p99 | ratio | DB time went to |')
+  lines.push('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |')
   for (const s of r.scenarios) {
     if (!s.app) {
-      lines.push(`| ${s.label} | ${s.who} | ${s.statements || '–'} | ${s.note ?? 'not measured'} | | | | | | | |`)
+      lines.push(`| ${s.label} | ${s.who} | ${s.statements || '–'} | | ${s.note ?? 'not measured'} | | | | | | | |`)
       continue
     }
     lines.push(
-      `| ${s.label} | ${s.who} | ${s.statements} | ${fmt(s.app.rps)}${s.app.non2xx ? ` (${fmt(s.app.non2xx)} non-2xx)` : ''} | ${ms(s.app.p50)} | ${ms(s.app.p95)} | ${ms(s.app.p99)} | ` +
+      `| ${s.label} | ${s.who} | ${s.statements} | ${size(s.app.bytesPerResponse)} | ${fmt(s.app.rps)}${s.app.non2xx ? ` (${fmt(s.app.non2xx)} non-2xx)` : ''} | ${ms(s.app.p50)} | ${ms(s.app.p95)} | ${ms(s.app.p99)} | ` +
         `${s.limit ? fmt(s.limit.rps) : '–'} | ${s.limit ? ms(s.limit.p99) : '–'} | ${s.ratio === null ? '–' : fmt(s.ratio, 2)} | ${waits(s.app.dbWaits)} |`,
     )
   }

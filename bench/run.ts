@@ -120,6 +120,9 @@ interface Scenario {
   next: () => LoadRequest
 }
 
+/** Pages are asked for as a browser asks: compressed (the server's gzip is part of serving a page). */
+const BROWSER = { 'accept-encoding': 'gzip, deflate, br', accept: 'text/html' }
+
 function fixed(request: LoadRequest): () => LoadRequest {
   return () => request
 }
@@ -163,9 +166,9 @@ function scenarios(origin: string, writeStartAt = 0): Scenario[] {
     },
     { name: 'get', label: 'assignment.get', kind: 'read', who: 'focal point AR', next: fixed({ path: trpcGet('assignment.get', { assignmentId: sampleId }), headers: { cookie: focalCookie } }) },
     { name: 'tree', label: 'plan.tree', kind: 'read', who: 'secretariat', next: fixed({ path: trpcGet('plan.tree', { workspaceId: ws }), headers: { cookie: secretariatCookie } }) },
-    { name: 'page-my-country', label: `page /w/${slug} (my country)`, kind: 'page', who: 'focal point AR', next: fixed({ path: `/w/${slug}`, headers: { cookie: focalCookie } }) },
-    { name: 'page-board', label: `page /w/${slug}/board`, kind: 'page', who: 'secretariat', next: fixed({ path: `/w/${slug}/board`, headers: { cookie: secretariatCookie } }) },
-    { name: 'page-plan', label: `page /w/${slug}/plan`, kind: 'page', who: 'focal point AR', next: fixed({ path: `/w/${slug}/plan`, headers: { cookie: focalCookie } }) },
+    { name: 'page-my-country', label: `page /w/${slug} (my country)`, kind: 'page', who: 'focal point AR', next: fixed({ path: `/w/${slug}`, headers: { cookie: focalCookie, ...BROWSER } }) },
+    { name: 'page-board', label: `page /w/${slug}/board`, kind: 'page', who: 'secretariat', next: fixed({ path: `/w/${slug}/board`, headers: { cookie: secretariatCookie, ...BROWSER } }) },
+    { name: 'page-plan', label: `page /w/${slug}/plan`, kind: 'page', who: 'focal point AR', next: fixed({ path: `/w/${slug}/plan`, headers: { cookie: focalCookie, ...BROWSER } }) },
     { name: 'update', label: 'assignment.update (distinct rows)', kind: 'write', who: '12 focal points', next: updates(origin, writeStartAt) },
   ]
 }

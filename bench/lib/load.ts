@@ -19,6 +19,8 @@ export interface LoadResult {
   non2xx: number
   errors: number
   timeouts: number
+  /** Mean bytes per response as received, headers included (compressed when the request asked for it). */
+  bytesPerResponse: number
   /** Share of sampled active PostgreSQL backends per wait event during the run (filled in by run.ts). */
   dbWaits?: Record<string, number>
 }
@@ -78,6 +80,7 @@ export function runLoad(origin: string, next: () => LoadRequest, opts: { seconds
           non2xx: result.non2xx,
           errors: result.errors,
           timeouts: result.timeouts,
+          bytesPerResponse: result.requests.total ? result.throughput.total / result.requests.total : 0,
         })
       },
     )

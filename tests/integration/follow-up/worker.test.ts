@@ -162,14 +162,14 @@ describe('the worker process', { timeout: 120_000 }, () => {
       .values(users.map((u) => ({ workspace_id: w.workspace.id, user_id: u.id, role: 'focal_point' as const, country_id: w.workspace.countryId('BR') })))
       .execute()
     await w.assign(2, 'BR', '2027-05-17')
-    const first = startWorker({ WORKER_SHUTDOWN_SECONDS: '0.2' })
+    const first = startWorker({ WORKER_SHUTDOWN_SECONDS: '0.05' })
     await first.started
     const qe = queueEvents(FOLLOW_UP_QUEUE)
     await qe.waitUntilReady()
     const job = await enqueue('digests.sweep', { asOf: '2027-05-03T12:00:00Z' }, { jobId: 'digest-terminated' })
     await new Promise<void>((resolve) => qe.on('progress', ({ jobId }) => jobId === job.id && resolve()))
     expect(await stop(first.child, 'SIGTERM')).toBe(1)
-    expect(first.output()).toMatch(/did not finish within 0.2s/)
+    expect(first.output()).toMatch(/did not finish within 0.05s/)
 
     const second = startWorker()
     await second.started

@@ -1,13 +1,14 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { formErrorOf, formString } from '#app/utils/form-errors.server.ts'
 import type { FormError } from '#app/utils/form-errors.server.ts'
 import { openStatusLink, submitStatusLink, type TStatusLinkView } from './follow-up.server.ts'
+import { titleMeta } from '#app/utils/page-title.ts'
 
 export const handle = { i18n: ['followup', 'admin', 'assignments'] }
 
-export const meta: MetaFunction = () => [{ title: 'Ruta' }, { name: 'robots', content: 'noindex' }, { name: 'referrer', content: 'no-referrer' }]
+export const meta = titleMeta('followup', 'statusLink.title', { values: (data) => ({ code: (data as { view?: { code?: string } | null }).view?.code }), extra: [{ name: 'robots', content: 'noindex' }, { name: 'referrer', content: 'no-referrer' }] })
 
 const STATUSES = ['in_progress', 'blocked', 'submitted', 'not_applicable'] as const
 

@@ -1,11 +1,12 @@
-import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import type { LoaderFunctionArgs } from '@remix-run/node'
 import { isRouteErrorResponse, Link, Outlet, useRouteError, useRouteLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { requireActor } from '#app/utils/auth.server.ts'
+import { titleMeta } from '#app/utils/page-title.ts'
 
 export const handle = { i18n: ['admin', 'common'] }
 
-export const meta: MetaFunction = () => [{ title: 'Ruta' }]
+export const meta = titleMeta('admin', 'admin.title')
 
 /** The instance administration: signed-in instance admins only (others 403, anonymous to /login). */
 export async function loader({ request, context }: LoaderFunctionArgs) {

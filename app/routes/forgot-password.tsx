@@ -1,8 +1,9 @@
-import { data, type ActionFunctionArgs, type HeadersFunction, type MetaFunction } from '@remix-run/node'
+import { data, type ActionFunctionArgs, type HeadersFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useNavigation, useRouteLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { formErrorOf, formString, type FormError } from '#app/utils/form-errors.server.ts'
 import { isAppError, requestPasswordReset } from '#app/utils/accounts.server.ts'
+import { titleMeta } from '#app/utils/page-title.ts'
 
 export const handle = { i18n: ['admin', 'auth'] }
 
@@ -12,7 +13,7 @@ export const headers: HeadersFunction = ({ actionHeaders }) => {
   return retryAfter ? { 'Retry-After': retryAfter } : new Headers()
 }
 
-export const meta: MetaFunction = () => [{ title: 'Ruta' }]
+export const meta = titleMeta('admin', 'forgot.title')
 
 type ActionResult = { sent: true; email: string } | { error: FormError; email: string }
 

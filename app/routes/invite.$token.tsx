@@ -1,13 +1,18 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation, useRouteLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { formErrorOf, formString, type FormError } from '#app/utils/form-errors.server.ts'
 import { acceptInvitation, InvitationUnusableError, inspectInvitation } from '#app/utils/accounts.server.ts'
 import type { InvitationState, InvitationView } from '#server/services/invitations/inspect-invitation.ts'
+import { titleMeta } from '#app/utils/page-title.ts'
 
 export const handle = { i18n: ['admin', 'auth'] }
 
-export const meta: MetaFunction = () => [{ title: 'Ruta' }, { name: 'robots', content: 'noindex' }, { name: 'referrer', content: 'no-referrer' }]
+export const meta = titleMeta('admin', 'invite.title', {
+  values: (data) => ({ workspace: (data as { invitation?: { workspaceName?: string } }).invitation?.workspaceName }),
+  fallbackKey: 'invite.unusableTitle',
+  extra: [{ name: 'robots', content: 'noindex' }, { name: 'referrer', content: 'no-referrer' }],
+})
 
 /**
  * GET only shows the form: a mail scanner that follows the link uses

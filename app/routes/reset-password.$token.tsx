@@ -1,13 +1,14 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation, useRouteLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { formErrorOf, formString, type FormError } from '#app/utils/form-errors.server.ts'
 import type { ResetState } from '#server/services/password-reset/inspect-password-reset.ts'
 import { inspectPasswordReset, resetPassword, ResetUnusableError } from '#app/utils/accounts.server.ts'
+import { titleMeta } from '#app/utils/page-title.ts'
 
 export const handle = { i18n: ['admin', 'auth'] }
 
-export const meta: MetaFunction = () => [{ title: 'Ruta' }, { name: 'robots', content: 'noindex' }, { name: 'referrer', content: 'no-referrer' }]
+export const meta = titleMeta('admin', 'reset.title', { extra: [{ name: 'robots', content: 'noindex' }, { name: 'referrer', content: 'no-referrer' }] })
 
 /** GET shows the form only; the link is used up when the new password is submitted. */
 export async function loader({ params }: LoaderFunctionArgs) {

@@ -1,4 +1,4 @@
-import { data, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { data, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, isRouteErrorResponse, useActionData, useLoaderData, useRouteError, useRouteLoaderData } from '@remix-run/react'
 import { useEffect, useRef } from 'react'
 import { useTranslation } from 'react-i18next'
@@ -14,12 +14,13 @@ import {
   signOutOtherSessions,
   updateProfile,
 } from './settings.server.ts'
+import { titleMeta } from '#app/utils/page-title.ts'
 
 type LoaderData = Awaited<ReturnType<typeof loadSettings>> & { draft: Draft | null }
 
 export const handle = { i18n: ['settings', 'auth'] }
 
-export const meta: MetaFunction = () => [{ title: 'Ruta' }]
+export const meta = titleMeta('settings', 'title')
 
 /** Nothing of this page may be cached (it can show a new API token); a restored draft clears its cookie. */
 export const headers: HeadersFunction = ({ loaderHeaders, actionHeaders }) => {

@@ -1,11 +1,12 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { inspectUnsubscribe, unsubscribe, type TUnsubscribeView } from './follow-up.server.ts'
+import { titleMeta } from '#app/utils/page-title.ts'
 
 export const handle = { i18n: ['followup'] }
 
-export const meta: MetaFunction = () => [{ title: 'Ruta' }, { name: 'robots', content: 'noindex' }, { name: 'referrer', content: 'no-referrer' }]
+export const meta = titleMeta('followup', 'unsubscribePage.title', { extra: [{ name: 'robots', content: 'noindex' }, { name: 'referrer', content: 'no-referrer' }] })
 
 /** GET only asks for confirmation: a link scanner that follows it unsubscribes no one. */
 export async function loader({ params }: LoaderFunctionArgs) {

@@ -1,9 +1,10 @@
-import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import type { LoaderFunctionArgs } from '@remix-run/node'
 import { Form, isRouteErrorResponse, Link, useLoaderData, useRouteError, useRouteLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { FormMessage, useFormatters } from '#app/components/tasks/ui.tsx'
 import { listActivity, pageErrorOf } from '#app/utils/tasks.server.ts'
 import { requireWorkspace } from '#app/utils/workspace.server.ts'
+import { titleMeta } from '#app/utils/page-title.ts'
 
 /**
  * The workspace activity log (secretariat only). The filters live in the
@@ -12,7 +13,7 @@ import { requireWorkspace } from '#app/utils/workspace.server.ts'
  */
 export const handle = { i18n: ['activity', 'tasks'] }
 
-export const meta: MetaFunction = () => [{ title: 'Ruta' }]
+export const meta = titleMeta('activity', 'title')
 
 const FILTERS = ['actor', 'action', 'subject', 'from', 'to'] as const
 

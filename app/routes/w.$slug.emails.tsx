@@ -1,13 +1,14 @@
-import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import type { LoaderFunctionArgs } from '@remix-run/node'
 import { Form, isRouteErrorResponse, useLoaderData, useRouteError } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { formErrorOf } from '#app/utils/form-errors.server.ts'
 import { requireWorkspace } from '#app/utils/workspace.server.ts'
 import { listEmailLogPage } from './follow-up.server.ts'
+import { titleMeta } from '#app/utils/page-title.ts'
 
 export const handle = { i18n: ['followup'] }
 
-export const meta: MetaFunction = () => [{ title: 'Ruta' }]
+export const meta = titleMeta('followup', 'emailLog.title')
 
 /** The e-mail log for the secretariat: every e-mail sent or attempted, permanent failures with their reason. */
 export async function loader({ request, context, params }: LoaderFunctionArgs) {

@@ -1,4 +1,4 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, isRouteErrorResponse, Link, useActionData, useLoaderData, useNavigation, useRouteError, useRouteLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { SUPPORTED_LOCALES } from '#app/i18n/config.ts'
@@ -6,10 +6,11 @@ import { requireActorForAction } from '#app/utils/auth.server.ts'
 import { formErrorOf, formString, type FormError } from '#app/utils/form-errors.server.ts'
 import { requireWorkspace } from '#app/utils/workspace.server.ts'
 import { createInvitation, revokeInvitation, listMembers, setMemberActive, updateMember } from '#app/utils/accounts.server.ts'
+import { titleMeta } from '#app/utils/page-title.ts'
 
 export const handle = { i18n: ['admin', 'common'] }
 
-export const meta: MetaFunction = () => [{ title: 'Ruta' }]
+export const meta = titleMeta('admin', 'members.title')
 
 const ROLES = ['secretariat', 'focal_point', 'partner', 'observer'] as const
 

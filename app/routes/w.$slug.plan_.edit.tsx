@@ -1,4 +1,4 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, isRouteErrorResponse, Link, useActionData, useLoaderData, useRouteError, useRouteLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { fieldProps, FormMessage, Notice, type PageErrorData } from '#app/components/tasks/ui.tsx'
@@ -20,6 +20,7 @@ import {
 } from '#app/utils/tasks.server.ts'
 import { requireWorkspace } from '#app/utils/workspace.server.ts'
 import type { EditorNode } from '#server/services/plan-editing/get-plan-for-editing.ts'
+import { titleMeta } from '#app/utils/page-title.ts'
 
 /**
  * The plan editor (secretariat only): every item with its controls — add a
@@ -29,7 +30,7 @@ import type { EditorNode } from '#server/services/plan-editing/get-plan-for-edit
  */
 export const handle = { i18n: ['tasks', 'plan'] }
 
-export const meta: MetaFunction = () => [{ title: 'Ruta' }]
+export const meta = titleMeta('tasks', 'planEditor.title')
 
 const DONE = ['created', 'renamed', 'moved', 'archived', 'restored', 'unchanged'] as const
 type Done = (typeof DONE)[number]

@@ -1,14 +1,15 @@
-import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import type { LoaderFunctionArgs } from '@remix-run/node'
 import { Form, isRouteErrorResponse, Link, useLoaderData, useRouteError, useRouteLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { FormMessage } from '#app/components/tasks/ui.tsx'
 import { pageErrorOf, searchWorkspace } from '#app/utils/tasks.server.ts'
 import { requireWorkspace } from '#app/utils/workspace.server.ts'
+import { titleMeta } from '#app/utils/page-title.ts'
 
 /** Full-text search of the workspace (every member), accent-insensitive; the query lives in the URL (?q=). */
 export const handle = { i18n: ['tasks'] }
 
-export const meta: MetaFunction = () => [{ title: 'Ruta' }]
+export const meta = titleMeta('tasks', 'search.title')
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { actor, membership } = requireWorkspace(context, params.slug, request)

@@ -1,14 +1,15 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, isRouteErrorResponse, Link, useActionData, useLoaderData, useNavigation, useRouteError, useRouteLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { SUPPORTED_LOCALES } from '#app/i18n/config.ts'
 import { requireActorForAction } from '#app/utils/auth.server.ts'
 import { requireWorkspace } from '#app/utils/workspace.server.ts'
 import { loadSetup, runSetupAction, type SetupActionResult } from './w.$slug.setup.server.ts'
+import { titleMeta } from '#app/utils/page-title.ts'
 
 export const handle = { i18n: ['workspace', 'common'] }
 
-export const meta: MetaFunction = () => [{ title: 'Ruta' }]
+export const meta = titleMeta('workspace', 'setup.title')
 
 /** Secretariat only: other members get 403, non-members 404, anonymous callers the sign-in page. */
 export async function loader({ request, context, params }: LoaderFunctionArgs) {

@@ -221,6 +221,37 @@ describe('non-text contrast (WCAG 1.4.11, which axe does not measure)', () => {
   })
 })
 
+describe('what axe does not judge: titles (WCAG 2.4.2) and reflow at 320 px (1.4.10)', () => {
+  it('every page has its own title, and nothing but a data table is wider than a 320 px screen', async () => {
+    const { workspace, secretariat, taskId, rich, invitationToken } = server.seeded
+    const w = `/w/${workspace.slug}`
+    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 320, height: 640 } })
+    contexts.push(context)
+    const page = await context.newPage()
+    const titles = new Map<string, string>()
+    const tooWide: string[] = []
+    const visit = async (path: string) => {
+      await page.goto(`${server.url}${path}${path.includes('?') ? '&' : '?'}lng=en`)
+      titles.set(path, await page.title())
+      const wide = await page.evaluate(() =>
+        [...document.querySelectorAll('body *')]
+          .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1 && !el.closest('table, .table-scroll'))
+          .map((el) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.className ? `.${String(el.className).replace(/\s+/g, '.')}` : ''}`),
+      )
+      if (wide.length) tooWide.push(`${path}: ${wide.slice(0, 3).join(', ')}`)
+    }
+    for (const path of ['/login', '/forgot-password', `/invite/${invitationToken}`]) await visit(path)
+    const cookie = (await createSession(secretariat.user.id, { ip: '127.0.0.1', userAgent: 'axe' })).cookie.split(';')[0]
+    await context.addCookies([{ name: cookie.slice(0, cookie.indexOf('=')), value: cookie.slice(cookie.indexOf('=') + 1), url: server.url }])
+    for (const path of [`${w}/board`, `${w}/plan`, `${w}/plan/edit`, `${w}/tasks/${taskId}`, `${w}/assignments/${rich}`, `${w}/members`, `${w}/activity`, `${w}/emails`, `${w}/setup`, `${w}/search?q=law`, '/settings']) {
+      await visit(path)
+    }
+    expect([...titles].filter(([, title]) => title === 'Ruta' || !title.endsWith(' · Ruta'))).toEqual([])
+    expect(new Set(titles.values()).size, JSON.stringify([...titles])).toBe(titles.size)
+    expect(tooWide).toEqual([])
+  })
+})
+
 describe('keyboard', () => {
   it('a focal point reaches the status form with Tab, chooses, types the note and submits with Enter', async () => {
     const { workspace, fp, keyboard } = server.seeded

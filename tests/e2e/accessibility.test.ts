@@ -258,6 +258,12 @@ describe('keyboard', () => {
     const path = `/w/${workspace.slug}/assignments/${keyboard}`
     const page = await signedIn(fp.user.email, path)
     await page.goto(`${server.url}${path}?lng=en`)
+    // The first Tab reaches the skip link; Enter on it moves the focus to the page's main content.
+    await page.locator('body').focus()
+    await page.keyboard.press('Tab')
+    expect(await page.evaluate(() => document.activeElement?.className)).toBe('skip-link')
+    await page.keyboard.press('Enter')
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('main')
     // Tab from the top of the page until a choice of the "New status" group has the focus.
     const focusedStatus = () => page.evaluate(() => (document.activeElement instanceof HTMLInputElement && document.activeElement.name === 'status' ? document.activeElement.value : null))
     await page.locator('body').focus()

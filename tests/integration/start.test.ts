@@ -66,7 +66,7 @@ describe('npm start on an empty server', () => {
     const db = kyselyFor(database)
     try {
       const result: Record<string, number> = {}
-      for (const table of ['workspace', 'country', 'organisation', 'plan_node', 'app_user', 'membership']) {
+      for (const table of ['workspace', 'country', 'organisation', 'plan_node', 'app_user', 'membership', 'assignment']) {
         const row = await db.selectFrom(table).select(db.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()
         result[table] = Number(row.n)
       }
@@ -86,7 +86,7 @@ describe('npm start on an empty server', () => {
     expect(first.output).toMatch(/Demo sign-in: secretariat@example\.org/)
     expect(first.code).toBe(0)
     const after = await counts()
-    expect(after).toMatchObject({ workspace: 1, country: 12, organisation: 3, app_user: 15, membership: 14 })
+    expect(after).toMatchObject({ workspace: 1, country: 12, organisation: 3, app_user: 15, membership: 14, assignment: 36 })
     expect(after.kinds).toEqual({ general_objective: 5, specific_objective: 12, action_line: 27, task: 29 })
 
     const second = await startOnce()

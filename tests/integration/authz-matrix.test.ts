@@ -70,6 +70,8 @@ interface ProcedureCase {
 }
 
 const procedures: ProcedureCase[] = [
+  // Public: a load balancer asks it with no credentials; a revoked token counts as none.
+  { name: 'health.check', kind: 'query', input: async () => undefined, expected: { ...anyoneSignedIn, anonymous: 'OK', revokedToken: 'OK' } },
   { name: 'auth.me', kind: 'query', input: async () => undefined, expected: anyoneSignedIn },
   { name: 'workspace.list', kind: 'query', input: async () => undefined, expected: anyoneSignedIn },
   { name: 'plan.tree', kind: 'query', input: async () => ({ workspaceId: w.a.id }), expected: everyMemberReads },

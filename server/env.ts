@@ -35,6 +35,8 @@ const ZEnvInput = z.object({
   SESSION_IDLE_MINUTES: z.coerce.number({ message: 'must be a number' }).positive('must be positive').default(30),
   RESEND_API_KEY: z.string().min(1).optional(),
   RESEND_BASE_URL: z.url({ message: 'must be an absolute URL' }).optional(),
+  /** The signing secret of Resend's webhooks (bounces, complaints); unset: the endpoint answers 404. */
+  RESEND_WEBHOOK_SECRET: z.string().min(8, 'must be the whsec_… secret Resend shows').optional(),
   EMAIL_FROM: z.string().min(3).default('Ruta <no-reply@ruta.local>'),
   QUEUE_PREFIX: z.string().regex(/^[a-z0-9:_-]+$/i, 'letters, digits, ":", "_" and "-" only').default('ruta'),
   WORKER_SHUTDOWN_SECONDS: z.coerce.number({ message: 'must be a number' }).positive().default(30),

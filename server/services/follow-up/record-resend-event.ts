@@ -2,6 +2,7 @@ import { sql } from 'kysely'
 import { Webhook } from 'standardwebhooks'
 import { z } from 'zod'
 import { db } from '#server/db.ts'
+import { env } from '#server/env.ts'
 import { AppError } from '#server/errors.ts'
 
 const ZEvent = z.object({
@@ -15,7 +16,7 @@ const ZEvent = z.object({
  * address (no more reminders to it; the secretariat hears of it in its next
  * digest) and the e-mail's log row.
  */
-export async function recordResendEvent(rawBody: string, headers: Headers, secret = process.env.RESEND_WEBHOOK_SECRET) {
+export async function recordResendEvent(rawBody: string, headers: Headers, secret = env().RESEND_WEBHOOK_SECRET) {
   if (!secret) throw new AppError('NOT_FOUND', 'Webhooks are not configured (RESEND_WEBHOOK_SECRET)')
   const header = (name: string) => headers.get(`svix-${name}`) ?? headers.get(`webhook-${name}`) ?? ''
   let payload: unknown

@@ -643,6 +643,9 @@ const pages: PageCase[] = [
     expected: everyone('OK'),
     make: async () => ({ path: '/forgot-password', form: { email: `nobody-${randomBytes(3).toString('hex')}@example.org` } }),
   },
+  // The Resend webhook trusts only its signature, never a session; with no secret configured (as here) it does not
+  // exist for anyone (the signed case is in follow-up/links-http.test.ts).
+  { name: 'POST /api/webhooks/resend (not configured)', expected: everyone(404), make: async () => ({ path: '/api/webhooks/resend', form: { type: 'email.bounced' } }) },
   { name: 'POST /reset-password/<unknown token>', expected: everyone(404), make: async () => ({ path: `/reset-password/${UNKNOWN_TOKEN}`, form: { password: 'lantern-orbit-quay-47', passwordConfirm: 'lantern-orbit-quay-47' } }) },
 ]
 

@@ -1,8 +1,9 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { isRouteErrorResponse, Link, Outlet, useLoaderData, useParams, useRouteError } from '@remix-run/react'
+import { Link, Outlet, useLoaderData, useParams } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { requireLocalOutbox } from '#app/utils/dev-emails.server.ts'
 import { db } from '#app/utils/accounts.server.ts'
+import { RouteError } from '#app/components/route-error.tsx'
 
 export const handle = { i18n: ['admin', 'common'] }
 
@@ -56,14 +57,5 @@ export default function DevEmails() {
 }
 
 export function ErrorBoundary() {
-  const error = useRouteError()
-  const { t } = useTranslation()
-  const status = isRouteErrorResponse(error) ? error.status : 500
-  return (
-    <section className="error-page" aria-labelledby="dev-emails-error">
-      <h1 id="dev-emails-error">{t('errors.title')}</h1>
-      <p role="alert">{status === 404 ? t('errors.notFound') : t('errors.unexpected', { requestId: '' })}</p>
-      <Link to="/">{t('errors.backHome')}</Link>
-    </section>
-  )
+  return <RouteError id="dev-emails" />
 }

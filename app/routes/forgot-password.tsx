@@ -1,6 +1,7 @@
 import { data, type ActionFunctionArgs, type HeadersFunction } from '@remix-run/node'
-import { Form, Link, useActionData, useNavigation, useRouteLoaderData } from '@remix-run/react'
+import { Form, Link, useActionData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { RouteError } from '#app/components/route-error.tsx'
 import { formErrorOf, formString, type FormError } from '#app/utils/form-errors.server.ts'
 import { isAppError, requestPasswordReset } from '#app/utils/accounts.server.ts'
 import { titleMeta } from '#app/utils/page-title.ts'
@@ -86,13 +87,5 @@ export default function ForgotPassword() {
 }
 
 export function ErrorBoundary() {
-  const { t } = useTranslation()
-  const root = useRouteLoaderData<{ requestId?: string }>('root')
-  return (
-    <section className="error-page" aria-labelledby="forgot-error-title">
-      <h1 id="forgot-error-title">{t('errors.title')}</h1>
-      <p role="alert">{t('errors.unexpected', { requestId: root?.requestId ?? '' })}</p>
-      <Link to="/login">{t('nav.signIn')}</Link>
-    </section>
-  )
+  return <RouteError id="forgot" back={{ to: '/login', label: 'nav.signIn' }} />
 }

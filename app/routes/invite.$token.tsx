@@ -1,6 +1,7 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
-import { Form, Link, useActionData, useLoaderData, useNavigation, useRouteLoaderData } from '@remix-run/react'
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { RouteError } from '#app/components/route-error.tsx'
 import { formErrorOf, formString, type FormError } from '#app/utils/form-errors.server.ts'
 import { acceptInvitation, InvitationUnusableError, inspectInvitation } from '#app/utils/accounts.server.ts'
 import type { InvitationState, InvitationView } from '#server/services/invitations/inspect-invitation.ts'
@@ -140,13 +141,5 @@ export default function InvitePage() {
 }
 
 export function ErrorBoundary() {
-  const { t } = useTranslation()
-  const root = useRouteLoaderData<{ requestId?: string }>('root')
-  return (
-    <section className="error-page" aria-labelledby="invite-error-title">
-      <h1 id="invite-error-title">{t('errors.title')}</h1>
-      <p role="alert">{t('errors.unexpected', { requestId: root?.requestId ?? '' })}</p>
-      <Link to="/">{t('errors.backHome')}</Link>
-    </section>
-  )
+  return <RouteError id="invite" />
 }

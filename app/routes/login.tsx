@@ -1,7 +1,8 @@
 import { data, redirect, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs } from '@remix-run/node'
-import { Form, Link, useActionData, useLoaderData, useNavigation, useRouteLoaderData, useSearchParams } from '@remix-run/react'
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
 import { useEffect, useRef } from 'react'
 import { useTranslation } from 'react-i18next'
+import { RouteError } from '#app/components/route-error.tsx'
 import { homeOf, isAppError, safeRedirect, signIn } from '#app/utils/auth.server.ts'
 import { titleMeta } from '#app/utils/page-title.ts'
 
@@ -129,13 +130,5 @@ export default function Login() {
 }
 
 export function ErrorBoundary() {
-  const { t } = useTranslation()
-  const root = useRouteLoaderData<{ requestId: string }>('root')
-  return (
-    <section className="error-page" aria-labelledby="login-error-title">
-      <h1 id="login-error-title">{t('errors.title')}</h1>
-      <p role="alert">{t('errors.unexpected', { requestId: root?.requestId ?? '' })}</p>
-      <a href="/login">{t('nav.signIn')}</a>
-    </section>
-  )
+  return <RouteError id="login" back={{ to: '/login', label: 'nav.signIn' }} />
 }

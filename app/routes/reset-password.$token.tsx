@@ -1,6 +1,7 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
-import { Form, Link, useActionData, useLoaderData, useNavigation, useRouteLoaderData } from '@remix-run/react'
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { RouteError } from '#app/components/route-error.tsx'
 import { formErrorOf, formString, type FormError } from '#app/utils/form-errors.server.ts'
 import type { ResetState } from '#server/services/password-reset/inspect-password-reset.ts'
 import { inspectPasswordReset, resetPassword, ResetUnusableError } from '#app/utils/accounts.server.ts'
@@ -103,13 +104,5 @@ export default function ResetPasswordPage() {
 }
 
 export function ErrorBoundary() {
-  const { t } = useTranslation()
-  const root = useRouteLoaderData<{ requestId?: string }>('root')
-  return (
-    <section className="error-page" aria-labelledby="reset-error-title">
-      <h1 id="reset-error-title">{t('errors.title')}</h1>
-      <p role="alert">{t('errors.unexpected', { requestId: root?.requestId ?? '' })}</p>
-      <Link to="/forgot-password">{t('reset.requestNew', { ns: 'admin' })}</Link>
-    </section>
-  )
+  return <RouteError id="reset" />
 }

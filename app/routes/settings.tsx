@@ -12,13 +12,14 @@ import {
   loadSettings,
   revokeApiToken,
   signOutOtherSessions,
+  updateNotificationSettings,
   updateProfile,
 } from './settings.server.ts'
 import { titleMeta } from '#app/utils/page-title.ts'
 
 type LoaderData = Awaited<ReturnType<typeof loadSettings>> & { draft: Draft | null }
 
-export const handle = { i18n: ['settings', 'auth'] }
+export const handle = { i18n: ['settings', 'auth', 'followup'] }
 
 export const meta = titleMeta('settings', 'title')
 
@@ -36,7 +37,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return data({ ...settings, draft }, { headers })
 }
 
-type Intent = 'profile' | 'password' | 'signOutOthers' | 'createToken' | 'revokeToken'
+type Intent = 'profile' | 'notifications' | 'password' | 'signOutOthers' | 'createToken' | 'revokeToken'
 type Message = { key: string; values?: Record<string, string | number> }
 type ActionResult = {
   intent: Intent | null
@@ -46,7 +47,7 @@ type ActionResult = {
   token?: string
 }
 
-const INTENTS: readonly Intent[] = ['profile', 'password', 'signOutOthers', 'createToken', 'revokeToken']
+const INTENTS: readonly Intent[] = ['profile', 'notifications', 'password', 'signOutOthers', 'createToken', 'revokeToken']
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const actor = await requireActorForAction(request, context)
@@ -60,8 +61,21 @@ export async function action({ request, context }: ActionFunctionArgs) {
   try {
     switch (intent) {
       case 'profile':
-        await updateProfile(actor, { name: field('name'), locale: field('locale') as 'es', timeZone: field('timeZone'), digestFrequency: field('digestFrequency') as 'daily' })
+        await updateProfile(actor, {
+          name: field('name'),
+          locale: field('locale') as 'es',
+          timeZone: field('timeZone'),
+          // The frequency now lives in the Notifications form; an older form that still sends it is honoured.
+          digestFrequency: form.has('digestFrequency') ? (field('digestFrequency') as 'daily') : undefined,
+        })
         return { intent, ok: { key: 'saved' } } satisfies ActionResult
+      case 'notifications': {
+        // Every posted field but the intent is a category (or the frequency): the service names any it does not know.
+        const input: Record<string, string> = {}
+        for (const [name, value] of form) if (name !== 'intent') input[name] = String(value)
+        await updateNotificationSettings(actor, input)
+        return { intent, ok: { key: 'notifications.saved' } } satisfies ActionResult
+      }
       case 'password': {
         const { endedSessions } = await changePassword(actor, { currentPassword: field('currentPassword'), newPassword: field('newPassword') }, meta)
         return { intent, ok: { key: 'password.changed', values: { count: endedSessions } } } satisfies ActionResult
@@ -105,12 +119,18 @@ function useMessage() {
 export default function Settings() {
   const { t } = useTranslation('settings')
   const message = useMessage()
-  const { profile, timeZones, sessions, tokens, draft } = useLoaderData<LoaderData>()
+  const { profile, timeZones, notifications, sessions, tokens, draft } = useLoaderData<LoaderData>()
   const result = useActionData<ActionResult>()
   const statusRef = useRef<HTMLDivElement>(null)
 
   const profileDraft = draftValue(draft, 'intent') === 'profile' ? draft : null
   const tokenDraft = draftValue(draft, 'intent') === 'createToken' ? draft : null
+  const notificationsDraft = draftValue(draft, 'intent') === 'notifications' ? draft : null
+  /** A notifications error names its field by the label the reader sees (or as posted, for a category that does not exist). */
+  const fieldLabel = (name: string) =>
+    name === 'digestFrequency' ? t('profile.digest') : name in notifications.modes ? t(`notifications.category.${name}`) : name
+  const notificationsError =
+    result?.intent === 'notifications' && result.error ? t(result.error.key.replace(/^settings:/, ''), { field: fieldLabel(result.error.field ?? '') }) : null
   const errorFor = (intent: Intent, name: string) => (result?.intent === intent && result.error?.field === name ? message(result.error) : null)
   const fieldProps = (intent: Intent, name: string, id: string) => {
     const error = errorFor(intent, name)
@@ -142,6 +162,7 @@ export default function Settings() {
       <div aria-live="polite" aria-atomic="true" tabIndex={-1} ref={statusRef}>
         {result?.ok ? <p className="notice">{message(result.ok)}</p> : null}
         {result?.error && !result.error.field ? <p className="form-error">{message(result.error)}</p> : null}
+        {notificationsError ? <p className="form-error">{notificationsError}</p> : null}
       </div>
 
       <section aria-labelledby="profile-heading">
@@ -182,7 +203,43 @@ export default function Settings() {
           </p>
           <FieldError intent="profile" name="timeZone" id="settings-timezone" />
 
-          <fieldset>
+          <p>
+            <button type="submit">{t('profile.save')}</button>
+          </p>
+        </Form>
+      </section>
+
+      <section id="notifications" aria-labelledby="notifications-heading">
+        <h2 id="notifications-heading">{t('notifications.heading')}</h2>
+        <p className="muted">{t('notifications.intro')}</p>
+        <p className="notice" id="notifications-mandatory">
+          {t('notifications.mandatory')}
+        </p>
+        <Form method="post" aria-describedby="notifications-mandatory">
+          <input type="hidden" name="intent" value="notifications" />
+          {(Object.keys(notifications.modes) as (keyof typeof notifications.modes)[]).map((category) => {
+            const invalid = result?.intent === 'notifications' && result.error?.field === category
+            const current = draftValue(notificationsDraft, category) ?? notifications.current[category]
+            return (
+              <fieldset key={category} aria-invalid={invalid ? true : undefined} aria-describedby={invalid ? `notifications-${category}-error` : undefined}>
+                <legend>{t(`notifications.category.${category}`)}</legend>
+                {notifications.modes[category].map((mode) => (
+                  <label key={mode} className="inline">
+                    <input type="radio" name={category} value={mode} defaultChecked={current === mode} /> {t(`notifications.mode.${mode}`)}
+                  </label>
+                ))}
+                {invalid ? (
+                  <p className="field-error" id={`notifications-${category}-error`}>
+                    {notificationsError}
+                  </p>
+                ) : null}
+              </fieldset>
+            )
+          })}
+          <fieldset
+            aria-invalid={result?.intent === 'notifications' && result.error?.field === 'digestFrequency' ? true : undefined}
+            aria-describedby={result?.intent === 'notifications' && result.error?.field === 'digestFrequency' ? 'settings-digest-error' : undefined}
+          >
             <legend>{t('profile.digest')}</legend>
             {(['daily', 'weekly', 'off'] as const).map((value) => (
               <label key={value} className="inline">
@@ -190,15 +247,19 @@ export default function Settings() {
                   type="radio"
                   name="digestFrequency"
                   value={value}
-                  defaultChecked={(draftValue(profileDraft, 'digestFrequency') ?? profile.digestFrequency) === value}
+                  defaultChecked={(draftValue(notificationsDraft, 'digestFrequency') ?? profile.digestFrequency) === value}
                 />{' '}
                 {t(`profile.digest${value[0].toUpperCase()}${value.slice(1)}`)}
               </label>
             ))}
+            {result?.intent === 'notifications' && result.error?.field === 'digestFrequency' ? (
+              <p className="field-error" id="settings-digest-error">
+                {notificationsError}
+              </p>
+            ) : null}
           </fieldset>
-          <FieldError intent="profile" name="digestFrequency" id="settings-digest" />
           <p>
-            <button type="submit">{t('profile.save')}</button>
+            <button type="submit">{t('notifications.save')}</button>
           </p>
         </Form>
       </section>

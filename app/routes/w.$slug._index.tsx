@@ -1,6 +1,7 @@
 import { redirect, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
-import { isRouteErrorResponse, Link, useLoaderData, useRouteError, useRouteLoaderData } from '@remix-run/react'
+import { Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { RouteError } from '#app/components/route-error.tsx'
 import { formatters, OverdueBadge, StatusBadge } from '#app/components/assignment-ui.tsx'
 import type { AppLocale } from '#app/i18n/config.ts'
 import { type HomeGroup, type HomeItem, listBoardOptions, listHomeAssignments, translator } from '#app/utils/assignments.server.ts'
@@ -104,15 +105,5 @@ export default function Home() {
 }
 
 export function ErrorBoundary() {
-  const error = useRouteError()
-  const { t } = useTranslation()
-  const root = useRouteLoaderData<{ requestId?: string }>('root')
-  const status = isRouteErrorResponse(error) ? error.status : 500
-  const message = status === 404 ? t('workspaceNotFound') : t('errors.unexpected', { requestId: root?.requestId ?? '' })
-  return (
-    <section className="error-page" aria-labelledby="home-error-title">
-      <h1 id="home-error-title">{t('errors.title')}</h1>
-      <p role="alert">{message}</p>
-    </section>
-  )
+  return <RouteError id="home" notFound="workspaceNotFound" />
 }

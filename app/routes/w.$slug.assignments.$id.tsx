@@ -1,33 +1,11 @@
-import {
-  data,
-  MaxPartSizeExceededError,
-  redirect,
-  unstable_createMemoryUploadHandler,
-  unstable_parseMultipartFormData,
-  type ActionFunctionArgs,
-  type LoaderFunctionArgs,
-  type MetaFunction,
-} from '@remix-run/node'
-import { Form, isRouteErrorResponse, Link, useActionData, useLoaderData, useNavigation, useRouteError, useRouteLoaderData } from '@remix-run/react'
+import { data, MaxPartSizeExceededError, redirect, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useEffect, useRef } from 'react'
 import { useTranslation } from 'react-i18next'
+import { RouteError } from '#app/components/route-error.tsx'
 import { CommentBody, formatBytes, formatters, OverdueBadge, StatusBadge } from '#app/components/assignment-ui.tsx'
 import { requireActorForAction, restoreDraft } from '#app/utils/auth.server.ts'
-import {
-  addComment,
-  addEvidence,
-  type AppError,
-  type AssignmentDetail,
-  getAssignment,
-  HTTP_STATUS,
-  isAppError,
-  MAX_EVIDENCE_BYTES,
-  returnAssignment,
-  translator,
-  type TUpdateAssignment,
-  updateAssignment,
-  verifyAssignment,
-} from '#app/utils/assignments.server.ts'
+import { addComment, addEvidence, type AppError, type AssignmentDetail, getAssignment, HTTP_STATUS, isAppError, MAX_EVIDENCE_BYTES, returnAssignment, translator, type TUpdateAssignment, updateAssignment, verifyAssignment } from '#app/utils/assignments.server.ts'
 import { requireWorkspace } from '#app/utils/workspace.server.ts'
 import type { AppLocale } from '#app/i18n/config.ts'
 
@@ -644,16 +622,5 @@ function HistorySection({ detail }: { detail: Detail }) {
 }
 
 export function ErrorBoundary() {
-  const error = useRouteError()
-  const { t } = useTranslation()
-  const root = useRouteLoaderData<{ requestId?: string }>('root')
-  const status = isRouteErrorResponse(error) ? error.status : 500
-  const message = status === 404 ? t('errors.notFound') : status === 403 ? t('errors.forbidden') : t('errors.unexpected', { requestId: root?.requestId ?? '' })
-  return (
-    <section className="error-page" aria-labelledby="assignment-error-title">
-      <h1 id="assignment-error-title">{t('errors.title')}</h1>
-      <p role="alert">{message}</p>
-      <Link to="/">{t('errors.backHome')}</Link>
-    </section>
-  )
+  return <RouteError id="assignment" />
 }

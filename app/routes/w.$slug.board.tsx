@@ -1,16 +1,10 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { Form, isRouteErrorResponse, Link, useLoaderData, useRouteError, useRouteLoaderData } from '@remix-run/react'
+import { Form, Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { RouteError } from '#app/components/route-error.tsx'
 import { ASSIGNMENT_STATUSES, formatters, OverdueBadge, StatusBadge } from '#app/components/assignment-ui.tsx'
 import type { AppLocale } from '#app/i18n/config.ts'
-import {
-  type AssignmentItem,
-  isAppError,
-  listAssignments,
-  listBoardOptions,
-  type TListAssignments,
-  translator,
-} from '#app/utils/assignments.server.ts'
+import { type AssignmentItem, isAppError, listAssignments, listBoardOptions, type TListAssignments, translator } from '#app/utils/assignments.server.ts'
 import { requireWorkspace } from '#app/utils/workspace.server.ts'
 
 export const handle = { i18n: ['board', 'assignments'] }
@@ -295,15 +289,5 @@ export default function Board() {
 }
 
 export function ErrorBoundary() {
-  const error = useRouteError()
-  const { t } = useTranslation()
-  const root = useRouteLoaderData<{ requestId?: string }>('root')
-  const status = isRouteErrorResponse(error) ? error.status : 500
-  const message = status === 404 ? t('workspaceNotFound') : t('errors.unexpected', { requestId: root?.requestId ?? '' })
-  return (
-    <section className="error-page" aria-labelledby="board-error-title">
-      <h1 id="board-error-title">{t('errors.title')}</h1>
-      <p role="alert">{message}</p>
-    </section>
-  )
+  return <RouteError id="board" notFound="workspaceNotFound" />
 }

@@ -1,6 +1,7 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
-import { Form, isRouteErrorResponse, Link, useActionData, useLoaderData, useNavigation, useRouteError, useRouteLoaderData } from '@remix-run/react'
+import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { RouteError } from '#app/components/route-error.tsx'
 import { SUPPORTED_LOCALES } from '#app/i18n/config.ts'
 import { requireActorForAction } from '#app/utils/auth.server.ts'
 import { formErrorOf, formString, type FormError } from '#app/utils/form-errors.server.ts'
@@ -349,17 +350,5 @@ export default function MembersPage() {
 }
 
 export function ErrorBoundary() {
-  const error = useRouteError()
-  const { t } = useTranslation()
-  const root = useRouteLoaderData<{ requestId?: string }>('root')
-  const status = isRouteErrorResponse(error) ? error.status : 500
-  const message =
-    status === 404 ? t('workspaceNotFound') : status === 403 ? t('errors.forbidden') : t('errors.unexpected', { requestId: root?.requestId ?? '' })
-  return (
-    <section className="error-page" aria-labelledby="members-error-title">
-      <h1 id="members-error-title">{t('errors.title')}</h1>
-      <p role="alert">{message}</p>
-      <Link to="/">{t('errors.backHome')}</Link>
-    </section>
-  )
+  return <RouteError id="members" notFound="workspaceNotFound" />
 }

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { isRouteErrorResponse, Link, useLoaderData, useRouteError, useRouteLoaderData } from '@remix-run/react'
+import { Link, useLoaderData, useRouteLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { RouteError } from '#app/components/route-error.tsx'
 import { requireWorkspace } from '#app/utils/workspace.server.ts'
 import { getPlanTree } from '#app/utils/plan.server.ts'
 import type { TPlanTreeNode } from '#server/services/plan/get-plan-tree.ts'
@@ -94,15 +95,5 @@ function Progress({ node }: { node: TPlanTreeNode }) {
 }
 
 export function ErrorBoundary() {
-  const error = useRouteError()
-  const { t } = useTranslation()
-  const root = useRouteLoaderData<{ requestId?: string }>('root')
-  const status = isRouteErrorResponse(error) ? error.status : 500
-  const message = status === 404 ? t('errors.notFound') : t('errors.unexpected', { requestId: root?.requestId ?? '' })
-  return (
-    <section className="error-page" aria-labelledby="plan-error-title">
-      <h1 id="plan-error-title">{t('errors.title')}</h1>
-      <p role="alert">{message}</p>
-    </section>
-  )
+  return <RouteError id="plan" />
 }

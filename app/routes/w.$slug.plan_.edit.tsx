@@ -1,23 +1,9 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
-import { Form, isRouteErrorResponse, Link, useActionData, useLoaderData, useRouteError, useRouteLoaderData } from '@remix-run/react'
+import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { RouteError } from '#app/components/route-error.tsx'
 import { fieldProps, FormMessage, Notice, type PageErrorData } from '#app/components/tasks/ui.tsx'
-import {
-  archivePlanItem,
-  createPlanItem,
-  formText,
-  getPlanForEditing,
-  movePlanItem,
-  pageErrorOf,
-  parseForm,
-  restorePlanItem,
-  throwAsResponse,
-  updatePlanItem,
-  ZCreatePlanItem,
-  ZMovePlanItem,
-  ZPlanItemRef,
-  ZUpdatePlanItem,
-} from '#app/utils/tasks.server.ts'
+import { archivePlanItem, createPlanItem, formText, getPlanForEditing, movePlanItem, pageErrorOf, parseForm, restorePlanItem, throwAsResponse, updatePlanItem, ZCreatePlanItem, ZMovePlanItem, ZPlanItemRef, ZUpdatePlanItem } from '#app/utils/tasks.server.ts'
 import { requireWorkspace } from '#app/utils/workspace.server.ts'
 import type { EditorNode } from '#server/services/plan-editing/get-plan-for-editing.ts'
 import { titleMeta } from '#app/utils/page-title.ts'
@@ -272,16 +258,5 @@ function ArchivedChildren({ nodes }: { nodes: EditorNode[] }) {
 }
 
 export function ErrorBoundary() {
-  const error = useRouteError()
-  const { t } = useTranslation()
-  const root = useRouteLoaderData<{ requestId?: string }>('root')
-  const status = isRouteErrorResponse(error) ? error.status : 500
-  const message =
-    status === 404 ? t('errors.notFound') : status === 403 ? t('errors.forbidden') : t('errors.unexpected', { requestId: root?.requestId ?? '' })
-  return (
-    <section className="error-page" aria-labelledby="plan-editor-error-title">
-      <h1 id="plan-editor-error-title">{t('errors.title')}</h1>
-      <p role="alert">{message}</p>
-    </section>
-  )
+  return <RouteError id="plan-editor" />
 }

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
-import { Form, isRouteErrorResponse, Link, useLoaderData, useRouteError, useRouteLoaderData } from '@remix-run/react'
+import { Form, Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { RouteError } from '#app/components/route-error.tsx'
 import { FormMessage } from '#app/components/tasks/ui.tsx'
 import { pageErrorOf, searchWorkspace } from '#app/utils/tasks.server.ts'
 import { requireWorkspace } from '#app/utils/workspace.server.ts'
@@ -74,15 +75,5 @@ export default function SearchPage() {
 }
 
 export function ErrorBoundary() {
-  const error = useRouteError()
-  const { t } = useTranslation()
-  const root = useRouteLoaderData<{ requestId?: string }>('root')
-  const status = isRouteErrorResponse(error) ? error.status : 500
-  const message = status === 404 ? t('errors.notFound') : t('errors.unexpected', { requestId: root?.requestId ?? '' })
-  return (
-    <section className="error-page" aria-labelledby="search-error-title">
-      <h1 id="search-error-title">{t('errors.title')}</h1>
-      <p role="alert">{message}</p>
-    </section>
-  )
+  return <RouteError id="search" />
 }

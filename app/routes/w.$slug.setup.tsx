@@ -1,6 +1,7 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
-import { Form, isRouteErrorResponse, Link, useActionData, useLoaderData, useNavigation, useRouteError, useRouteLoaderData } from '@remix-run/react'
+import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { RouteError } from '#app/components/route-error.tsx'
 import { SUPPORTED_LOCALES } from '#app/i18n/config.ts'
 import { requireActorForAction } from '#app/utils/auth.server.ts'
 import { requireWorkspace } from '#app/utils/workspace.server.ts'
@@ -372,17 +373,5 @@ export default function SetupPage() {
 }
 
 export function ErrorBoundary() {
-  const error = useRouteError()
-  const { t } = useTranslation()
-  const root = useRouteLoaderData<{ requestId?: string }>('root')
-  const status = isRouteErrorResponse(error) ? error.status : 500
-  const message =
-    status === 404 ? t('workspaceNotFound') : status === 403 ? t('errors.forbidden') : t('errors.unexpected', { requestId: root?.requestId ?? '' })
-  return (
-    <section className="error-page" aria-labelledby="setup-error-title">
-      <h1 id="setup-error-title">{t('errors.title')}</h1>
-      <p role="alert">{message}</p>
-      <Link to="/">{t('errors.backHome')}</Link>
-    </section>
-  )
+  return <RouteError id="setup" notFound="workspaceNotFound" />
 }

@@ -1,20 +1,9 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
-import { Form, isRouteErrorResponse, Link, useActionData, useLoaderData, useNavigation, useRouteError, useRouteLoaderData } from '@remix-run/react'
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { RouteError } from '#app/components/route-error.tsx'
 import { fieldProps, FormMessage, Notice, useFormatters, type PageErrorData } from '#app/components/tasks/ui.tsx'
-import {
-  assignTask,
-  formText,
-  getTask,
-  optionalText,
-  pageErrorOf,
-  parseForm,
-  throwAsResponse,
-  updatePlanItem,
-  UUID,
-  ZAssignTask,
-  ZUpdatePlanItem,
-} from '#app/utils/tasks.server.ts'
+import { assignTask, formText, getTask, optionalText, pageErrorOf, parseForm, throwAsResponse, updatePlanItem, UUID, ZAssignTask, ZUpdatePlanItem } from '#app/utils/tasks.server.ts'
 import { requireWorkspace } from '#app/utils/workspace.server.ts'
 
 export const handle = { i18n: ['tasks', 'plan'] }
@@ -497,16 +486,5 @@ function ConflictTable({ task, values }: { task: Task; values: FormValues }) {
 }
 
 export function ErrorBoundary() {
-  const error = useRouteError()
-  const { t } = useTranslation()
-  const root = useRouteLoaderData<{ requestId?: string }>('root')
-  const status = isRouteErrorResponse(error) ? error.status : 500
-  const message =
-    status === 404 ? t('errors.notFound') : status === 403 ? t('errors.forbidden') : t('errors.unexpected', { requestId: root?.requestId ?? '' })
-  return (
-    <section className="error-page" aria-labelledby="task-error-title">
-      <h1 id="task-error-title">{t('errors.title')}</h1>
-      <p role="alert">{message}</p>
-    </section>
-  )
+  return <RouteError id="task" />
 }

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
-import { isRouteErrorResponse, Link, Outlet, useRouteError, useRouteLoaderData } from '@remix-run/react'
-import { useTranslation } from 'react-i18next'
+import { Outlet } from '@remix-run/react'
+import { RouteError } from '#app/components/route-error.tsx'
 import { requireWorkspace } from '#app/utils/workspace.server.ts'
 
 /** The workspace layout: every page under /w/<slug> needs a session and a membership of that workspace. */
@@ -20,17 +20,5 @@ export default function WorkspaceLayout() {
 }
 
 export function ErrorBoundary() {
-  const error = useRouteError()
-  const { t } = useTranslation()
-  const root = useRouteLoaderData<{ requestId?: string }>('root')
-  const status = isRouteErrorResponse(error) ? error.status : 500
-  const message =
-    status === 404 ? t('workspaceNotFound') : status === 403 ? t('errors.forbidden') : t('errors.unexpected', { requestId: root?.requestId ?? '' })
-  return (
-    <section className="error-page" aria-labelledby="workspace-error-title">
-      <h1 id="workspace-error-title">{t('errors.title')}</h1>
-      <p role="alert">{message}</p>
-      <Link to="/">{t('errors.backHome')}</Link>
-    </section>
-  )
+  return <RouteError id="workspace" notFound="workspaceNotFound" />
 }

@@ -1,6 +1,5 @@
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely'
 import type { AssignmentStatus, DB } from '#db/types.ts'
-import { recordActivity } from './activity.ts'
 
 type Q = Kysely<DB> | Transaction<DB>
 
@@ -90,7 +89,7 @@ export async function updateIfVersion(
 
 export async function insertHistory(
   trx: Transaction<DB>,
-  row: { assignmentId: string; actorId: string; action: string; fromStatus: AssignmentStatus | null; toStatus: AssignmentStatus | null; note: string; version: number },
+  row: { assignmentId: string; actorId: string | null; action: string; fromStatus: AssignmentStatus | null; toStatus: AssignmentStatus | null; note: string; version: number },
 ) {
   await trx
     .insertInto('assignment_history')
@@ -104,14 +103,6 @@ export async function insertHistory(
       version: row.version,
     })
     .execute()
-}
-
-/** Kept for callers written against it; the audit log itself is server/repositories/activity.ts. */
-export async function insertActivity(
-  trx: Transaction<DB>,
-  row: { workspaceId: string; actorId: string; action: string; subjectType: string; subjectId: string; before: unknown; after: unknown },
-) {
-  await recordActivity(trx, { ...row, before: row.before ?? undefined, after: row.after ?? undefined })
 }
 
 /** One outbox row per event; the relay (jobs/) turns it into e-mails. */

@@ -128,25 +128,6 @@ export async function updateDueDate(trx: Transaction<DB>, id: string, dueDate: s
     .executeTakeFirstOrThrow()
 }
 
-/** A history row whose actor may be null: the period job acts as no one. */
-export async function insertHistoryRow(
-  trx: Transaction<DB>,
-  row: { assignmentId: string; actorId: string | null; action: string; fromStatus: AssignmentStatus | null; toStatus: AssignmentStatus | null; note: string; version: number },
-) {
-  await trx
-    .insertInto('assignment_history')
-    .values({
-      assignment_id: row.assignmentId,
-      actor_id: row.actorId,
-      action: row.action,
-      from_status: row.fromStatus,
-      to_status: row.toStatus,
-      note: row.note,
-      version: row.version,
-    })
-    .execute()
-}
-
 export interface TaskAssignmentItem {
   id: string
   taskId: string

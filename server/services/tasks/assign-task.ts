@@ -2,11 +2,11 @@ import { db } from '#server/db.ts'
 import { authorize, type Actor } from '#server/authz.ts'
 import { AppError } from '#server/errors.ts'
 import { recordActivity } from '#server/repositories/activity.ts'
+import { insertHistory } from '#server/repositories/assignments.ts'
 import { countriesByCode } from '#server/repositories/plan-nodes.ts'
 import {
   assignmentsOfPeriodForUpdate,
   findTaskForAssign,
-  insertHistoryRow,
   listTaskAssignments,
   updateDueDate,
   type AssigneeRow,
@@ -104,7 +104,7 @@ export async function assignTask(actor: Actor, input: TAssignTask, opts: { now?:
       ids.push(current.id)
       if (current.dueDate === w.dueDate) continue
       const updated = await updateDueDate(trx, current.id, w.dueDate, actor.userId)
-      await insertHistoryRow(trx, {
+      await insertHistory(trx, {
         assignmentId: current.id,
         actorId: actor.userId,
         action: 'due_date_changed',

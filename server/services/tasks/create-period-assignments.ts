@@ -1,11 +1,10 @@
 import type { Transaction } from 'kysely'
 import type { DB } from '#db/types.ts'
 import { recordActivity } from '#server/repositories/activity.ts'
-import { insertOutbox } from '#server/repositories/assignments.ts'
+import { insertHistory, insertOutbox } from '#server/repositories/assignments.ts'
 import {
   distinctAssignees,
   insertAssignmentIfAbsent,
-  insertHistoryRow,
   type AssigneeRow,
 } from '#server/repositories/task-assignments.ts'
 import { periodEnd, periodName } from './periods.ts'
@@ -54,7 +53,7 @@ export async function createPeriodAssignments(
     if (!due) throw new Error('createPeriodAssignments: a task that does not recur needs a due date per assignee')
     const row = await insertAssignmentIfAbsent(trx, { workspaceId: task.workspaceId, taskId: task.id, assignee, period, dueDate: due, actorId })
     if (!row) continue
-    await insertHistoryRow(trx, {
+    await insertHistory(trx, {
       assignmentId: row.id,
       actorId,
       action: 'created',

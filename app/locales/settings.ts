@@ -18,6 +18,25 @@ export default defineMessages({
       digestOff: 'No recibir',
       save: 'Guardar perfil',
     },
+    notifications: {
+      heading: 'Notificaciones',
+      intro: 'Elija qué correos recibe y cuándo. Lo que deje «en el resumen» llega en el resumen periódico.',
+      mandatory: 'Las invitaciones y los restablecimientos de contraseña se envían siempre: son avisos obligatorios y no se pueden desactivar.',
+      category: {
+        reminders: 'Recordatorios de vencimiento y atraso',
+        status: 'Devoluciones y verificaciones',
+        mentions: 'Menciones en comentarios',
+        submissions: 'Presentaciones para verificar',
+        escalations: 'Atrasos graves (30 días)',
+      },
+      mode: { immediate: 'Al momento', digest: 'En el resumen', off: 'No recibir' },
+      save: 'Guardar notificaciones',
+      saved: 'Preferencias de notificación guardadas.',
+      errors: {
+        mode: '«{{field}}»: elija una de las opciones ofrecidas. No se cambió nada.',
+        unknown: '«{{field}}» no es un tipo de notificación. No se cambió nada.',
+      },
+    },
     password: {
       heading: 'Contraseña',
       current: 'Contraseña actual',
@@ -89,6 +108,25 @@ export default defineMessages({
       digestOff: 'Não receber',
       save: 'Salvar perfil',
     },
+    notifications: {
+      heading: 'Notificações',
+      intro: 'Escolha quais e-mails você recebe e quando. O que ficar «no resumo» chega no resumo periódico.',
+      mandatory: 'Convites e redefinições de senha são sempre enviados: são avisos obrigatórios e não podem ser desativados.',
+      category: {
+        reminders: 'Lembretes de prazo e atraso',
+        status: 'Devoluções e verificações',
+        mentions: 'Menções em comentários',
+        submissions: 'Envios para verificar',
+        escalations: 'Atrasos graves (30 dias)',
+      },
+      mode: { immediate: 'Na hora', digest: 'No resumo', off: 'Não receber' },
+      save: 'Salvar notificações',
+      saved: 'Preferências de notificação salvas.',
+      errors: {
+        mode: '«{{field}}»: escolha uma das opções oferecidas. Nada foi alterado.',
+        unknown: '«{{field}}» não é um tipo de notificação. Nada foi alterado.',
+      },
+    },
     password: {
       heading: 'Senha',
       current: 'Senha atual',
@@ -159,6 +197,25 @@ export default defineMessages({
       digestWeekly: 'Weekly (Mondays)',
       digestOff: 'Off',
       save: 'Save profile',
+    },
+    notifications: {
+      heading: 'Notifications',
+      intro: 'Choose which e-mails you get and when. Whatever you leave “in the digest” arrives in your periodic digest.',
+      mandatory: 'Invitations and password resets are always sent: they are mandatory notices and cannot be turned off.',
+      category: {
+        reminders: 'Due-date and overdue reminders',
+        status: 'Returns and verifications',
+        mentions: 'Mentions in comments',
+        submissions: 'Submissions to verify',
+        escalations: 'Serious delays (30 days)',
+      },
+      mode: { immediate: 'Immediately', digest: 'In the digest', off: 'Off' },
+      save: 'Save notifications',
+      saved: 'Notification preferences saved.',
+      errors: {
+        mode: '“{{field}}”: choose one of the options offered. Nothing was changed.',
+        unknown: '“{{field}}” is not a kind of notification. Nothing was changed.',
+      },
     },
     password: {
       heading: 'Password',

@@ -221,7 +221,7 @@ export default function Settings() {
             const invalid = result?.intent === 'notifications' && result.error?.field === category
             const current = draftValue(notificationsDraft, category) ?? notifications.current[category]
             return (
-              <fieldset key={category} aria-invalid={invalid ? true : undefined} aria-describedby={invalid ? `notifications-${category}-error` : undefined}>
+              <fieldset key={category} role="radiogroup" aria-invalid={invalid ? true : undefined} aria-describedby={invalid ? `notifications-${category}-error` : undefined}>
                 <legend>{t(`notifications.category.${category}`)}</legend>
                 {notifications.modes[category].map((mode) => (
                   <label key={mode} className="inline">
@@ -237,6 +237,7 @@ export default function Settings() {
             )
           })}
           <fieldset
+            role="radiogroup"
             aria-invalid={result?.intent === 'notifications' && result.error?.field === 'digestFrequency' ? true : undefined}
             aria-describedby={result?.intent === 'notifications' && result.error?.field === 'digestFrequency' ? 'settings-digest-error' : undefined}
           >

@@ -15,7 +15,7 @@ interface LayoutProps {
    * turned off; every other e-mail links to the preferences page instead.
    */
   mandatory: boolean
-  /** The preferences page linked from non-mandatory e-mail; default `<APP_URL>/settings`. */
+  /** The preferences page linked from non-mandatory e-mail; default `<APP_URL>/settings#notifications`. */
   preferencesUrl?: string
   children: ReactNode
 }
@@ -31,7 +31,7 @@ const styles = {
 /** Shared frame of every e-mail: brand header, content, footer. */
 export function EmailLayout({ locale, preview, context, mandatory, preferencesUrl, children }: LayoutProps) {
   const t = translator(locale)
-  const preferences = mandatory ? null : (preferencesUrl ?? `${env().APP_URL}/settings`)
+  const preferences = mandatory ? null : (preferencesUrl ?? `${env().APP_URL}/settings#notifications`)
   return (
     <Html lang={locale} dir="ltr">
       <Head />

@@ -27,13 +27,29 @@ export async function findProfile(db: Kysely<DB>, userId: string) {
 export async function updateProfile(
   db: Kysely<DB>,
   userId: string,
-  profile: { name: string; locale: Locale; timeZone: string; digestFrequency: DigestFrequency },
+  profile: { name: string; locale: Locale; timeZone: string; digestFrequency?: DigestFrequency },
 ) {
   await db
     .updateTable('app_user')
-    .set({ name: profile.name, locale: profile.locale, time_zone: profile.timeZone, digest_frequency: profile.digestFrequency, updated_at: sql<Date>`now()` })
+    .set({
+      name: profile.name,
+      locale: profile.locale,
+      time_zone: profile.timeZone,
+      ...(profile.digestFrequency ? { digest_frequency: profile.digestFrequency } : {}),
+      updated_at: sql<Date>`now()`,
+    })
     .where('id', '=', userId)
     .execute()
+}
+
+/**
+ * The digest frequency alone. The digest's one-click unsubscribe also writes a
+ * notification_preference row (category 'digest', mode 'off'); choosing a
+ * frequency again on the settings page removes it, or the digest would stay off.
+ */
+export async function setDigestFrequency(db: Kysely<DB>, userId: string, frequency: DigestFrequency) {
+  await db.updateTable('app_user').set({ digest_frequency: frequency, updated_at: sql<Date>`now()` }).where('id', '=', userId).execute()
+  if (frequency !== 'off') await db.deleteFrom('notification_preference').where('user_id', '=', userId).where('category', '=', 'digest').execute()
 }
 
 /** An account event (sign-in, password change, tokens) in the audit log: no workspace, the user as subject. */

@@ -312,6 +312,10 @@ const planNodeCount = () => db.selectFrom('plan_node').select((eb) => eb.fn.coun
 const membershipRow = (id: string) => () => db.selectFrom('membership').select(['role', 'country_id', 'deactivated_at']).where('id', '=', id).executeTakeFirstOrThrow()
 const userRow = (id: string | undefined) => () =>
   db.selectFrom('app_user').select(['name', 'locale', 'time_zone']).where('id', '=', id ?? '00000000-0000-0000-0000-000000000000').executeTakeFirst()
+const notificationsOf = (id: string | undefined) => async () => ({
+  rows: await db.selectFrom('notification_preference').select(['category', 'mode']).where('user_id', '=', id ?? '00000000-0000-0000-0000-000000000000').orderBy('category').execute(),
+  digest: (await db.selectFrom('app_user').select('digest_frequency').where('id', '=', id ?? '00000000-0000-0000-0000-000000000000').executeTakeFirst())?.digest_frequency,
+})
 const tokensOf = (id: string | undefined) => () =>
   db.selectFrom('api_token').select(['id', 'revoked_at']).where('user_id', '=', id ?? '00000000-0000-0000-0000-000000000000').orderBy('id').execute()
 
@@ -595,6 +599,15 @@ const pages: PageCase[] = [
       path: '/settings',
       form: { intent: 'profile', name: `Name ${randomBytes(3).toString('hex')}`, locale: 'en', timeZone: 'America/Lima', digestFrequency: 'weekly' },
       state: userRow(w.userIds[caller]),
+    }),
+  },
+  {
+    name: 'POST settings: notifications',
+    expected: pageSignedIn,
+    make: async (caller) => ({
+      path: '/settings',
+      form: { intent: 'notifications', reminders: 'off', submissions: 'digest', digestFrequency: 'weekly' },
+      state: notificationsOf(w.userIds[caller]),
     }),
   },
   {

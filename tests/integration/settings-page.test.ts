@@ -176,7 +176,7 @@ describe('a form submitted after the session expired', () => {
     // The session ends (idle) while the user is typing.
     await db.updateTable('user_session').set({ expires_at: sql<Date>`now() - interval '1 second'` }).where('id', '=', member.sessionId).execute()
     const typed = 'María José Quispe Mamani — punto focal'
-    const submitted = await post(jar, '/settings?lng=en', { intent: 'profile', name: typed, locale: 'es', timeZone: 'America/Lima', digestFrequency: 'off' })
+    const submitted = await post(jar, '/settings?lng=en', { intent: 'profile', name: typed, locale: 'pt', timeZone: 'America/Lima' })
     expect(submitted.status).toBe(303)
     expect(submitted.headers.get('location')).toBe('/login?redirectTo=%2Fsettings')
     expect(jar.has('ruta_session')).toBe(false)
@@ -200,7 +200,7 @@ describe('a form submitted after the session expired', () => {
     const html = await back.text()
     expect(html).toContain('We kept what you had typed before your session expired.')
     expect(html).toContain(`value="${typed}"`)
-    expect(html).toMatch(/value="off" checked=""|checked="" value="off"|value="off"[^>]*checked/)
+    expect(html).toMatch(/<option value="pt"[^>]*selected=""/)
     // Taken once: the row is gone and the cookie cleared.
     expect(await db.selectFrom('form_draft').selectAll().execute()).toHaveLength(0)
     expect(jar.has('ruta_draft')).toBe(false)

@@ -36,7 +36,8 @@ export const ZUpdateProfile = z.object({
   name: z.string().trim().min(1, 'settings:errors.nameRequired').max(200, 'settings:errors.nameTooLong'),
   locale: z.enum(SUPPORTED_LOCALES, { message: 'settings:errors.locale' }),
   timeZone: z.string().trim().refine(isTimeZone, 'settings:errors.timeZone'),
-  digestFrequency: z.enum(['daily', 'weekly', 'off'], { message: 'settings:errors.digest' }),
+  /** Optional: the page sets it in its Notifications section; a caller that sends it still may. */
+  digestFrequency: z.enum(['daily', 'weekly', 'off'], { message: 'settings:errors.digest' }).optional(),
 })
 export type TUpdateProfile = z.input<typeof ZUpdateProfile>
 

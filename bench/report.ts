@@ -51,6 +51,11 @@ function verdict(ok: boolean): Budget['verdict'] {
   return ok ? 'met' : 'missed'
 }
 
+/** p99 within `limit` ms with every response a 2xx. NaN p99s turn into null in results.json, hence the request count. */
+function within(app: LoadResult, limit: number): boolean {
+  return app.requests > 0 && typeof app.p99 === 'number' && app.p99 <= limit && app.non2xx === 0
+}
+
 export function evaluateBudgets(r: Results): Budget[] {
   const out: Budget[] = []
   for (const s of r.scenarios) {
@@ -65,15 +70,16 @@ export function evaluateBudgets(r: Results): Budget[] {
         target: '≥ 0.6 × bare limit',
         verdict: s.ratio === null ? 'not measured' : verdict(s.ratio >= 0.6),
       })
-      out.push({ budget: `${s.label}: p99`, measured: ms(s.app.p99), target: '≤ 50 ms', verdict: verdict(s.app.p99 <= 50 && s.app.non2xx === 0) })
+      out.push({ budget: `${s.label}: p99`, measured: ms(s.app.p99), target: '≤ 50 ms', verdict: verdict(within(s.app, 50)) })
     } else if (s.kind === 'page') {
-      out.push({ budget: `${s.label}: p99`, measured: ms(s.app.p99), target: '≤ 100 ms', verdict: verdict(s.app.p99 <= 100 && s.app.non2xx === 0) })
+      const measured = s.app.requests ? ms(s.app.p99) : `no response within the ${r.secondsPerLoad} s run`
+      out.push({ budget: `${s.label}: p99`, measured, target: '≤ 100 ms', verdict: verdict(within(s.app, 100)) })
     } else {
       out.push({
         budget: `${s.label}: p99`,
         measured: `${ms(s.app.p99)}${s.app.non2xx ? ` (${s.app.non2xx} non-2xx)` : ''}`,
         target: '≤ 50 ms',
-        verdict: verdict(s.app.p99 <= 50 && s.app.non2xx === 0),
+        verdict: verdict(within(s.app, 50)),
       })
     }
   }

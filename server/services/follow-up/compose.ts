@@ -71,7 +71,7 @@ export async function composeAssignmentEmail(
       comment: extra.comment,
       assignmentUrl: assignmentUrl(info),
       statusUrl,
-      preferencesUrl: `${env().APP_URL}/settings`,
+      preferencesUrl: `${env().APP_URL}/settings#notifications`,
       unsubscribeUrl: unsubscribe.url,
     },
     locale,

@@ -149,7 +149,7 @@ function renderDigestBody(row: DigestRecipientRow) {
         toVerify: row.to_verify_count - toVerify.length,
         changes: row.changes_count - changes.length,
       },
-      preferencesUrl: `${base}/settings`,
+      preferencesUrl: `${base}/settings#notifications`,
       unsubscribeUrl: UNSUBSCRIBE,
     },
     locale,

@@ -1,9 +1,9 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { existsSync, readdirSync, statSync } from 'node:fs'
-import path from 'node:path'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { ensureDatabase, migrateToLatest } from '#db/migrate.ts'
 import { seedDemo } from '#db/seed/demo.ts'
 import { closeDb, db } from '#server/db.ts'
+import { ensureProductionBuild } from './lib/build.ts'
 import { checkPostgres, checkRedis, fail, loadConfig } from './lib/preflight.ts'
 
 /**
@@ -31,18 +31,10 @@ if (config.DEMO) {
 }
 await closeDb()
 
-const BUILD_INPUTS = ['app', 'remix.config.js', 'package-lock.json', 'tsconfig.json']
-function newestMtime(target: string): number {
-  if (!existsSync(target)) return 0
-  const stat = statSync(target)
-  if (!stat.isDirectory()) return stat.mtimeMs
-  return Math.max(0, ...readdirSync(target).map((entry) => newestMtime(path.join(target, entry))))
-}
-const builtAt = existsSync('build/index.js') && existsSync('public/build') ? statSync('build/index.js').mtimeMs : 0
-if (builtAt < Math.max(...BUILD_INPUTS.map(newestMtime))) {
-  console.log(builtAt ? 'The build is stale; rebuilding…' : 'Building the app…')
-  const result = spawnSync('npx', ['remix', 'build'], { stdio: 'inherit' })
-  if (result.status !== 0) fail('The build failed (see above).')
+try {
+  ensureProductionBuild(console.log)
+} catch (error) {
+  fail((error as Error).message)
 }
 
 const children: ChildProcess[] = []

@@ -68,6 +68,24 @@ export async function verifyApiToken(token: string): Promise<{ userId: string; t
   return { userId: row.user_id, tokenId: row.id }
 }
 
+/** The stored hash of a well-formed token, or null (a malformed token is never looked up). */
+export function apiTokenHashOf(token: string): string | null {
+  return TOKEN_PATTERN.test(token) ? sha256Hex(token) : null
+}
+
+/**
+ * Judges a token row the caller has already read together with its user
+ * (server/repositories/actors.ts loadActorByApiTokenHash): false when
+ * revoked; otherwise stamps last_used_at (at most once a minute) and true.
+ */
+export async function acceptStoredApiToken(row: { id: string; lastUsedAt: Date | null; revokedAt: Date | null }): Promise<boolean> {
+  if (row.revokedAt) return false
+  if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() >= LAST_USED_STEP_MS) {
+    await db.updateTable('api_token').set({ last_used_at: sql<Date>`now()` }).where('id', '=', row.id).execute()
+  }
+  return true
+}
+
 function toInfo(row: { id: string; name: string; created_at: Date; last_used_at: Date | null; revoked_at: Date | null }): ApiTokenInfo {
   return { id: row.id, name: row.name, createdAt: row.created_at, lastUsedAt: row.last_used_at, revokedAt: row.revoked_at }
 }

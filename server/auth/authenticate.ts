@@ -1,8 +1,8 @@
 import type { Actor } from '../authz.ts'
 import { db } from '../db.ts'
-import { loadActor } from '../repositories/actors.ts'
-import { verifyApiToken } from './api-token.ts'
-import { blankSessionCookie, invalidateSession, readSessionToken, sessionCookieName, validateSessionToken } from './session.ts'
+import { loadActorByApiTokenHash, loadActorBySessionId } from '../repositories/actors.ts'
+import { acceptStoredApiToken, apiTokenHashOf } from './api-token.ts'
+import { blankSessionCookie, invalidateSession, readSessionToken, sessionCookieName, sessionIdOf, validateStoredSession } from './session.ts'
 
 export interface RequestCredentials {
   cookie: string | undefined
@@ -44,10 +44,13 @@ export async function authenticate(credentials: RequestCredentials): Promise<Aut
 
 async function authenticateBearer(token: string): Promise<Authentication> {
   const invalid: Authentication = { actor: null, setCookies: [], viaToken: false, invalidToken: true }
-  const verified = await verifyApiToken(token)
-  if (!verified) return invalid
-  const actor = await loadActor(db, verified.userId, 'token')
-  if (!actor || !maySignIn(actor)) return invalid
+  const hash = apiTokenHashOf(token)
+  if (!hash) return invalid
+  // One statement: the token with its user and the user's active memberships.
+  const found = await loadActorByApiTokenHash(db, hash)
+  if (!found || !(await acceptStoredApiToken(found.token))) return invalid
+  const actor = found.actor
+  if (!maySignIn(actor)) return invalid
   return { actor, setCookies: [], viaToken: true, invalidToken: false }
 }
 
@@ -55,13 +58,16 @@ async function authenticateCookie(cookieHeader: string | undefined): Promise<Aut
   // A cookie of the right name but the wrong shape is cleared too.
   const token = readSessionToken(cookieHeader)
   if (!token) return hasSessionCookie(cookieHeader) ? { ...ANONYMOUS, setCookies: [blankSessionCookie()] } : ANONYMOUS
-  const validated = await validateSessionToken(token)
-  if (!validated) return { ...ANONYMOUS, setCookies: [blankSessionCookie()] }
-  const actor = await loadActor(db, validated.session.userId, 'session')
-  if (!actor || !maySignIn(actor)) {
-    await invalidateSession(validated.session.id)
+  // One statement in the common case: the session with its user and the user's active memberships.
+  const found = await loadActorBySessionId(db, sessionIdOf(token))
+  if (!found) return { ...ANONYMOUS, setCookies: [blankSessionCookie()] }
+  const actor = found.actor
+  if (!maySignIn(actor)) {
+    await invalidateSession(found.session.id)
     return { ...ANONYMOUS, setCookies: [blankSessionCookie()] }
   }
+  const validated = await validateStoredSession(token, found.session)
+  if (!validated) return { ...ANONYMOUS, setCookies: [blankSessionCookie()] }
   actor.sessionId = validated.session.id
   return { actor, setCookies: validated.cookie ? [validated.cookie] : [], viaToken: false, invalidToken: false }
 }

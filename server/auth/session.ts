@@ -162,6 +162,37 @@ export async function validateSessionToken(token: string): Promise<ValidatedSess
   }
 }
 
+/**
+ * Judges a session row the caller has already read together with its user
+ * (server/repositories/actors.ts loadActorBySessionId: one statement per
+ * request), with the same rules as validateSessionToken: null, and the row
+ * deleted, when it is idle too long or past its absolute lifetime; otherwise
+ * the idle expiry slides (at most once a minute: the only write, through the
+ * lucia adapter) and the refreshed cookie is returned. Whether the user may
+ * still sign in is the caller's check, since it holds the memberships.
+ */
+export async function validateStoredSession(token: string, stored: SessionInfo): Promise<ValidatedSession | null> {
+  if (!isWellFormedToken(token) || stored.id !== sessionIdOf(token)) return null
+  const { adapter, idleMs, maxAgeMs } = rt()
+  const now = Date.now()
+  const notAfter = stored.createdAt.getTime() + maxAgeMs
+  if (now >= stored.expiresAt.getTime() || now >= notAfter) {
+    await adapter.deleteSession(stored.id)
+    return null
+  }
+  let expiresAt = stored.expiresAt
+  let lastSeenAt = stored.lastSeenAt
+  let cookie: string | null = null
+  const wanted = Math.min(now + idleMs, notAfter)
+  if (wanted - expiresAt.getTime() >= SLIDE_STEP_MS) {
+    expiresAt = new Date(wanted)
+    lastSeenAt = new Date(now)
+    await adapter.updateSessionExpiration(stored.id, expiresAt)
+    cookie = sessionCookie(token, expiresAt)
+  }
+  return { session: { ...stored, lastSeenAt, expiresAt }, cookie }
+}
+
 export async function invalidateSession(sessionId: string): Promise<void> {
   await rt().lucia.invalidateSession(sessionId)
 }

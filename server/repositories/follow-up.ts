@@ -55,6 +55,31 @@ const OPEN = sql`('not_started','in_progress','blocked')`
  * `already` says the e-mail log holds that key (sent or being sent).
  */
 export async function findReminderCandidates(db: Db, asOf: Date): Promise<ReminderCandidate[]> {
+  return (await findReminderCandidatePage(db, asOf, null, null)).candidates
+}
+
+/**
+ * One page of findReminderCandidates: the candidates of the next `pageSize`
+ * open assignments (due within 15 days or past) after `afterId`, keyset on
+ * assignment.id, so a sweep holds one page in memory however large the
+ * workspace. `lastId` is the key to continue from; null when done.
+ */
+export async function findReminderCandidatePage(
+  db: Db,
+  asOf: Date,
+  afterId: string | null,
+  pageSize: number | null,
+): Promise<{ candidates: ReminderCandidate[]; lastId: string | null }> {
+  const page = await sql<{ id: string }>`
+    SELECT a.id FROM assignment a
+    WHERE a.status IN ${OPEN} AND a.due_date <= (${asOf}::timestamptz)::date + 15
+      AND (${afterId}::uuid IS NULL OR a.id > ${afterId}::uuid)
+    ORDER BY a.id
+    ${pageSize === null ? sql`` : sql`LIMIT ${pageSize}`}
+  `.execute(db)
+  const ids = page.rows.map((r) => r.id)
+  if (!ids.length) return { candidates: [], lastId: null }
+  const lastId = pageSize !== null && ids.length === pageSize ? ids[ids.length - 1] : null
   const result = await sql<ReminderCandidate>`
     WITH a AS (
       SELECT a.id, a.workspace_id, a.assignee_kind, a.country_id, a.organisation_id, a.due_date, a.status, a.period,
@@ -62,7 +87,7 @@ export async function findReminderCandidates(db: Db, asOf: Date): Promise<Remind
       FROM assignment a
       JOIN workspace w ON w.id = a.workspace_id
       LEFT JOIN country c ON c.id = a.country_id
-      WHERE a.status IN ${OPEN} AND a.due_date <= (${asOf}::timestamptz)::date + 15
+      WHERE a.id = ANY(${sql.val(ids)}::uuid[])
     ), occ AS (
       SELECT a.*, r.kind, r.occasion
       FROM a CROSS JOIN LATERAL (
@@ -103,7 +128,7 @@ export async function findReminderCandidates(db: Db, asOf: Date): Promise<Remind
     ${assignmentJoins}
     ORDER BY r.workspace_id, r.user_id, r.kind, a.due_date
   `.execute(db)
-  return result.rows
+  return { candidates: result.rows, lastId }
 }
 
 const assignmentColumns = sql`
@@ -186,8 +211,8 @@ export interface NewEmail {
  */
 export async function claimEmails(db: Db, emails: NewEmail[]): Promise<string[]> {
   const claimed: string[] = []
-  for (let i = 0; i < emails.length; i += 500) {
-    const chunk = emails.slice(i, i + 500)
+  for (let i = 0; i < emails.length; i += 4000) {
+    const chunk = emails.slice(i, i + 4000)
     const rows = await db
       .insertInto('email_log')
       .values(

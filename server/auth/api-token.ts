@@ -53,21 +53,6 @@ export async function revokeApiToken(userId: string, tokenId: string): Promise<b
   return Number(result.numUpdatedRows) > 0
 }
 
-/** The user id of a live token (and stamps last_used_at), or null. */
-export async function verifyApiToken(token: string): Promise<{ userId: string; tokenId: string } | null> {
-  if (!TOKEN_PATTERN.test(token)) return null
-  const row = await db
-    .selectFrom('api_token')
-    .select(['id', 'user_id', 'last_used_at', 'revoked_at'])
-    .where('token_hash', '=', sha256Hex(token))
-    .executeTakeFirst()
-  if (!row || row.revoked_at) return null
-  if (!row.last_used_at || Date.now() - row.last_used_at.getTime() >= LAST_USED_STEP_MS) {
-    await db.updateTable('api_token').set({ last_used_at: sql<Date>`now()` }).where('id', '=', row.id).execute()
-  }
-  return { userId: row.user_id, tokenId: row.id }
-}
-
 /** The stored hash of a well-formed token, or null (a malformed token is never looked up). */
 export function apiTokenHashOf(token: string): string | null {
   return TOKEN_PATTERN.test(token) ? sha256Hex(token) : null

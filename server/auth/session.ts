@@ -1,5 +1,6 @@
 import { Lucia, TimeSpan } from 'lucia'
 import { db } from '../db.ts'
+import { loadActorBySessionId } from '../repositories/actors.ts'
 import { env, type Env } from '../env.ts'
 import { KyselySessionAdapter, type SessionAttributes } from './lucia-adapter.ts'
 import { randomToken, sha256Hex } from './tokens.ts'
@@ -130,36 +131,15 @@ export async function createSession(
 }
 
 /**
- * The session of a token, or null when it is unknown, idle too long, past
- * its absolute lifetime, or its user may no longer sign in (no active
- * membership and not an admin) — such sessions are deleted.
+ * The session of a token, or null when it is unknown, idle too long or past
+ * its absolute lifetime (such sessions are deleted). One statement, as for
+ * every request (server/auth/authenticate.ts, which also judges whether the
+ * user may still sign in).
  */
 export async function validateSessionToken(token: string): Promise<ValidatedSession | null> {
   if (!isWellFormedToken(token)) return null
-  const { lucia, adapter, idleMs, maxAgeMs } = rt()
-  const id = sessionIdOf(token)
-  const { session } = await lucia.validateSession(id)
-  if (!session) return null
-  const now = Date.now()
-  const notAfter = session.createdAt.getTime() + maxAgeMs
-  if (now >= notAfter) {
-    await lucia.invalidateSession(id)
-    return null
-  }
-  let expiresAt = session.expiresAt
-  let lastSeenAt = session.lastSeenAt
-  let cookie: string | null = null
-  const wanted = Math.min(now + idleMs, notAfter)
-  if (session.fresh || wanted - expiresAt.getTime() >= SLIDE_STEP_MS) {
-    expiresAt = new Date(wanted)
-    lastSeenAt = new Date(now)
-    await adapter.updateSessionExpiration(id, expiresAt)
-    cookie = sessionCookie(token, expiresAt)
-  }
-  return {
-    session: { id, userId: session.userId, createdAt: session.createdAt, lastSeenAt, expiresAt, ip: session.ip, userAgent: session.userAgent },
-    cookie,
-  }
+  const found = await loadActorBySessionId(db, sessionIdOf(token))
+  return found ? validateStoredSession(token, found.session) : null
 }
 
 /**

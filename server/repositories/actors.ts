@@ -68,6 +68,9 @@ export async function loadActor(db: Kysely<DB>, userId: string, via: Actor['via'
   return toActor(user, memberships, via)
 }
 
+/** The user's columns an Actor is built from, as read joined under the alias `u`. */
+const USER_COLUMNS = ['u.id', 'u.email', 'u.name', 'u.locale', 'u.time_zone', 'u.is_admin'] as const
+
 /** A stored session as read with its user (see loadActorBySessionId). */
 export interface StoredSessionRow {
   id: string
@@ -100,12 +103,7 @@ export async function loadActorBySessionId(
       's.last_seen_at',
       's.ip',
       's.user_agent',
-      'u.id',
-      'u.email',
-      'u.name',
-      'u.locale',
-      'u.time_zone',
-      'u.is_admin',
+      ...USER_COLUMNS,
       jsonArrayFrom(activeMemberships(db, eb.ref('u.id'))).as('memberships'),
     ])
     .where('s.id', '=', sessionId)
@@ -148,12 +146,7 @@ export async function loadActorByApiTokenHash(
       't.id as token_id',
       't.last_used_at',
       't.revoked_at',
-      'u.id',
-      'u.email',
-      'u.name',
-      'u.locale',
-      'u.time_zone',
-      'u.is_admin',
+      ...USER_COLUMNS,
       jsonArrayFrom(activeMemberships(db, eb.ref('u.id'))).as('memberships'),
     ])
     .where('t.token_hash', '=', tokenHash)

@@ -6,6 +6,7 @@ import { requireActor, requireActorForAction } from '#app/utils/auth.server.ts'
 import { formErrorOf, formString, type FormError } from '#app/utils/form-errors.server.ts'
 import { createWorkspace, inviteSecretariat, listWorkspaces } from '#app/utils/accounts.server.ts'
 import { suggestedCountries } from '#app/utils/workspace-setup.server.ts'
+import { LiveMessages } from '#app/components/live-messages.tsx'
 
 export const handle = { i18n: ['admin', 'common'] }
 
@@ -79,13 +80,7 @@ export default function AdminHome() {
   return (
     <section className="admin-page" aria-labelledby="admin-title">
       <h1 id="admin-title">{t('admin.title')}</h1>
-      <div aria-live="polite" aria-atomic="true">
-        {result?.ok ? (
-          <p className="notice" role="status">
-            {t(result.notice.key, result.notice.values)}
-          </p>
-        ) : null}
-      </div>
+      <LiveMessages notice={result?.ok ? t(result.notice.key, result.notice.values) : null} />
 
       <h2 id="workspaces-heading">{t('admin.workspacesHeading')}</h2>
       {workspaces.length === 0 ? (

@@ -8,6 +8,7 @@ import { formErrorOf, formString, type FormError } from '#app/utils/form-errors.
 import { requireWorkspace } from '#app/utils/workspace.server.ts'
 import { createInvitation, revokeInvitation, listMembers, setMemberActive, updateMember } from '#app/utils/accounts.server.ts'
 import { titleMeta } from '#app/utils/page-title.ts'
+import { LiveMessages } from '#app/components/live-messages.tsx'
 
 export const handle = { i18n: ['admin', 'common'] }
 
@@ -127,18 +128,10 @@ export default function MembersPage() {
       <h1 id="members-title">{t('members.title')}</h1>
       <p className="muted">{t('members.intro', { workspace: workspace.name })}</p>
 
-      <div aria-live="polite" aria-atomic="true">
-        {result?.ok ? (
-          <p className="notice" role="status">
-            {t(result.notice.key, result.notice.values)}
-          </p>
-        ) : null}
-        {rowError ? (
-          <p className="form-error" role="alert">
-            {t(rowError.error.key, rowError.error.values)}
-          </p>
-        ) : null}
-      </div>
+      <LiveMessages
+        notice={result?.ok ? t(result.notice.key, result.notice.values) : null}
+        error={rowError ? t(rowError.error.key, rowError.error.values) : null}
+      />
 
       <h2 id="members-list">{t('members.listHeading')}</h2>
       <div className="table-scroll">

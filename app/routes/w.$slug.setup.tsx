@@ -7,6 +7,7 @@ import { requireActorForAction } from '#app/utils/auth.server.ts'
 import { requireWorkspace } from '#app/utils/workspace.server.ts'
 import { loadSetup, runSetupAction, type SetupActionResult } from './w.$slug.setup.server.ts'
 import { titleMeta } from '#app/utils/page-title.ts'
+import { LiveMessages } from '#app/components/live-messages.tsx'
 
 export const handle = { i18n: ['workspace', 'common'] }
 
@@ -52,18 +53,10 @@ export default function SetupPage() {
       <h1 id="setup-title">{t('setup.title')}</h1>
       <p className="muted">{t('setup.intro', { workspace: workspace.name })}</p>
 
-      <div aria-live="polite" aria-atomic="true">
-        {result?.ok ? (
-          <p className="notice" role="status">
-            {t(result.notice.key, result.notice.values)}
-          </p>
-        ) : null}
-        {pageError ? (
-          <p className="form-error" role="alert">
-            {t(pageError.error.key, pageError.error.values)}
-          </p>
-        ) : null}
-      </div>
+      <LiveMessages
+        notice={result?.ok ? t(result.notice.key, result.notice.values) : null}
+        error={pageError ? t(pageError.error.key, pageError.error.values) : null}
+      />
 
       <datalist id="setup-time-zones">
         {timeZones.map((z) => (

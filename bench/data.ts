@@ -42,9 +42,25 @@ export interface BenchData {
   steps: { step: string; seconds: number }[]
 }
 
+/**
+ * The bench database's name: `ruta_bench`, or BENCH_DATABASE_NAME so that two
+ * runs (say, two people measuring different changes) do not drop each
+ * other's data.
+ */
+export function benchDatabaseName(): string {
+  const name = process.env.BENCH_DATABASE_NAME ?? 'ruta_bench'
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`BENCH_DATABASE_NAME must be a lower-case SQL identifier, not "${name}"`)
+  return name
+}
+
+/** The BullMQ prefix of a bench run: its own, per bench database. */
+export function benchQueuePrefix(): string {
+  return benchDatabaseName().replaceAll('_', '-')
+}
+
 export function benchDatabaseUrl(): string {
   const base = new URL(process.env.BENCH_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432')
-  base.pathname = '/ruta_bench'
+  base.pathname = `/${benchDatabaseName()}`
   return base.toString()
 }
 
@@ -72,8 +88,8 @@ export async function buildBenchData(scale: DataScale, log: (line: string) => vo
     last = now
   }
 
-  await admin(databaseUrl, 'DROP DATABASE IF EXISTS ruta_bench WITH (FORCE)')
-  await admin(databaseUrl, 'CREATE DATABASE ruta_bench')
+  await admin(databaseUrl, `DROP DATABASE IF EXISTS ${benchDatabaseName()} WITH (FORCE)`)
+  await admin(databaseUrl, `CREATE DATABASE ${benchDatabaseName()}`)
   const db = createDb(databaseUrl, 4)
   try {
     await migrateToLatest(db)

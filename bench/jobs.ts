@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs'
 import path from 'node:path'
 import pg from 'pg'
+import { benchQueuePrefix } from './data.ts'
 import { freePort, startNode, waitForHttp } from './lib/process.ts'
 
 export interface JobsResult {
@@ -43,7 +44,7 @@ export async function runJobsPhase(opts: { databaseUrl: string; appUrl: string; 
     NODE_ENV: 'production',
     DATABASE_URL: opts.databaseUrl,
     APP_URL: opts.appUrl,
-    QUEUE_PREFIX: 'ruta-bench',
+    QUEUE_PREFIX: benchQueuePrefix(),
     RESEND_API_KEY: 're_bench_stand_in',
     RESEND_BASE_URL: stubUrl,
     LOG_LEVEL: 'warn',
@@ -131,7 +132,7 @@ export async function runJobsPhase(opts: { databaseUrl: string; appUrl: string; 
     const worker = startNode('worker', 'jobs/worker.ts', common, workerLog)
     try {
       // The worker's email.deliver scheduler runs at start; enqueue one too in case it is not due yet.
-      process.env.QUEUE_PREFIX = 'ruta-bench'
+      process.env.QUEUE_PREFIX = benchQueuePrefix()
       const { enqueue } = await import('#jobs/registry.ts')
       await enqueue('email.deliver', {})
       const limitMs = (opts.quick ? 30 : 180) * 1000

@@ -3,7 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import pg from 'pg'
 import { ensureBuild } from '#tests/setup/build.ts'
-import { benchDatabaseUrl, buildBenchData, FULL_SCALE, QUICK_SCALE, type BenchData } from './data.ts'
+import { benchDatabaseName, benchDatabaseUrl, benchQueuePrefix, buildBenchData, FULL_SCALE, QUICK_SCALE, type BenchData } from './data.ts'
 import { measureFrontEnd, type FrontEndResult } from './frontend.ts'
 import { runJobsPhase, type JobsResult } from './jobs.ts'
 import { runLoad, type LoadRequest, type LoadResult } from './lib/load.ts'
@@ -18,6 +18,19 @@ import { evaluateBudgets, renderMarkdown, type Results, type ScenarioResult } fr
  * the verdicts are for people to read.
  */
 const quick = process.argv.includes('--quick')
+/**
+ * `--only=load,frontend,jobs`: the phases to run (all by default). A partial
+ * run, or one on another BENCH_DATABASE_NAME, writes bench/out/results-<name>.*
+ * so the canonical bench/results.* always come from a whole run.
+ */
+const PHASES = ['load', 'frontend', 'jobs'] as const
+const onlyArg = process.argv.find((a) => a.startsWith('--only='))
+const only = new Set(onlyArg ? onlyArg.slice('--only='.length).split(',') : PHASES)
+for (const phase of only) if (!(PHASES as readonly string[]).includes(phase)) throw new Error(`--only takes ${PHASES.join(', ')}; "${phase}" is none of them`)
+/** `--scenarios=get,update`: only these load scenarios (by name). */
+const scenariosArg = process.argv.find((a) => a.startsWith('--scenarios='))
+const pickedScenarios = scenariosArg ? new Set(scenariosArg.slice('--scenarios='.length).split(',')) : null
+const partial = Boolean(onlyArg) || Boolean(scenariosArg) || benchDatabaseName() !== 'ruta_bench'
 const SECONDS = quick ? 3 : 10
 // Full mode warms each run up under load for a second; quick mode (to stay
 // under three minutes) only sends a few requests of each kind beforehand.
@@ -29,7 +42,7 @@ const started = Date.now()
 const log = (line: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s] ${line}`)
 
 // 1. Data
-log(`building ruta_bench (${quick ? 'quick' : 'full'} scale)…`)
+log(`building ${benchDatabaseName()} (${quick ? 'quick' : 'full'} scale)…`)
 const data: BenchData = await buildBenchData(quick ? QUICK_SCALE : FULL_SCALE, log)
 log(`data built in ${data.seconds.toFixed(1)} s`)
 
@@ -52,7 +65,7 @@ const webPort = await freePort()
 const appUrl = `http://127.0.0.1:${webPort}`
 process.env.DATABASE_URL = benchDatabaseUrl()
 process.env.APP_URL = appUrl
-process.env.QUEUE_PREFIX = 'ruta-bench'
+process.env.QUEUE_PREFIX = benchQueuePrefix()
 process.env.LOG_LEVEL = 'warn'
 const { createSession, sessionCookieName } = await import('#server/auth/session.ts')
 const { closeDb } = await import('#server/db.ts')
@@ -105,7 +118,7 @@ async function drain(limitMs = 120_000): Promise<void> {
   let quiet = 0
   while (Date.now() < deadline && quiet < 2) {
     const { rows } = await pool.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = 'ruta_bench' AND state <> 'idle' AND pid <> pg_backend_pid()`,
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state <> 'idle' AND pid <> pg_backend_pid()`,
     )
     quiet = rows[0].n === 0 ? quiet + 1 : 0
     await new Promise((r) => setTimeout(r, 200))
@@ -149,7 +162,7 @@ function updates(origin: string, startAt = 0): () => LoadRequest {
 function scenarios(origin: string, writeStartAt = 0): Scenario[] {
   const ws = largest.id
   const slug = largest.slug
-  return [
+  const all: Scenario[] = [
     {
       name: 'list-secretariat',
       label: 'assignment.list (secretariat, open statuses, 50)',
@@ -171,6 +184,8 @@ function scenarios(origin: string, writeStartAt = 0): Scenario[] {
     { name: 'page-plan', label: `page /w/${slug}/plan`, kind: 'page', who: 'focal point AR', next: fixed({ path: `/w/${slug}/plan`, headers: { cookie: focalCookie, ...BROWSER } }) },
     { name: 'update', label: 'assignment.update (distinct rows)', kind: 'write', who: '12 focal points', next: updates(origin, writeStartAt) },
   ]
+  if (pickedScenarios) for (const name of pickedScenarios) if (!all.some((s) => s.name === name)) throw new Error(`--scenarios: no scenario "${name}" (${all.map((s) => s.name).join(', ')})`)
+  return pickedScenarios ? all.filter((s) => pickedScenarios.has(s.name)) : all
 }
 
 async function send(origin: string, request: LoadRequest): Promise<{ status: number; body: string }> {
@@ -189,7 +204,7 @@ function webEnv(port: number, extra: Record<string, string> = {}): Record<string
     PORT: String(port),
     APP_URL: `http://127.0.0.1:${port}`,
     DATABASE_URL: benchDatabaseUrl(),
-    QUEUE_PREFIX: 'ruta-bench',
+    QUEUE_PREFIX: benchQueuePrefix(),
     LOG_LEVEL: 'warn',
     ...extra,
   }
@@ -210,7 +225,7 @@ interface Captured {
   statements: { sql: string; parameters: unknown[] }[]
 }
 const captured = new Map<string, Captured>()
-for (const s of scenarios(captureOrigin, writable.rows.length - 2)) {
+for (const s of only.has('load') ? scenarios(captureOrigin, writable.rows.length - 2) : []) {
   const request = s.next()
   await send(captureOrigin, s.kind === 'write' ? s.next() : request)
   const offset = readFileSync(captureFile).length
@@ -254,7 +269,7 @@ function sampleWaits(): () => Promise<Record<string, number>> {
     while (running) {
       const { rows } = await pool.query<{ w: string; n: number }>(
         `SELECT coalesce(wait_event_type || ':' || wait_event, 'CPU') AS w, count(*)::int AS n FROM pg_stat_activity
-         WHERE datname = 'ruta_bench' AND state = 'active' AND pid <> pg_backend_pid() GROUP BY 1`,
+         WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid() GROUP BY 1`,
       )
       for (const r of rows) {
         counts.set(r.w, (counts.get(r.w) ?? 0) + r.n)
@@ -286,7 +301,7 @@ async function measure(origin: string, next: () => LoadRequest, warm: boolean): 
 
 if (!WARMUP) {
   // V8 compiles the hot paths in the first requests: a few of each read, on both servers, first.
-  for (const s of scenarios(appUrl)) {
+  for (const s of only.has('load') ? scenarios(appUrl) : []) {
     const c = captured.get(s.name) as Captured
     if (s.kind === 'write' || c.status < 200 || c.status >= 300) continue
     for (let i = 0; i < 10; i++) {
@@ -297,7 +312,7 @@ if (!WARMUP) {
 }
 
 const results: ScenarioResult[] = []
-for (const s of scenarios(appUrl)) {
+for (const s of only.has('load') ? scenarios(appUrl) : []) {
   const c = captured.get(s.name) as Captured
   const base: ScenarioResult = { name: s.name, label: s.label, kind: s.kind, who: s.who, statements: c.statements.length, app: null, limit: null, ratio: null, note: null }
   if (c.status === 404) {
@@ -323,8 +338,8 @@ for (const s of scenarios(appUrl)) {
 await bare.stop()
 
 // 6. Front end: JavaScript per page and LCP, against the running web server.
-let frontEnd: FrontEndResult
-try {
+let frontEnd: FrontEndResult = { pages: [], error: 'not run (--only)' }
+if (only.has('frontend')) try {
   frontEnd = await measureFrontEnd(appUrl, [
     { name: 'board', path: `/w/${largest.slug}/board`, fallbackPath: `/w/${largest.slug}`, cookie: secretariatCookie },
     { name: 'assignment', path: `/w/${largest.slug}/assignments/${sampleId}`, cookie: focalCookie },
@@ -335,8 +350,8 @@ try {
 for (const p of frontEnd.pages) log(`  front end ${p.name}: ${p.note ?? `${(p.jsGzipBytes / 1024).toFixed(1)} kB gzip JS, LCP ${p.lcpMs?.toFixed(0)} ms`}`)
 
 // 7. Jobs at this size, with the worker running against a Resend stand-in.
-let jobs: JobsResult
-try {
+let jobs: JobsResult = { notes: ['not run (--only)'] }
+if (only.has('jobs')) try {
   jobs = await runJobsPhase({ databaseUrl: benchDatabaseUrl(), appUrl, outDir: OUT, users: data.members.length, quick, log })
 } catch (error) {
   jobs = { notes: [`jobs phase failed: ${(error as Error).message}`] }
@@ -382,8 +397,9 @@ const output: Results = {
 output.budgets = evaluateBudgets(output)
 output.totalSeconds = (Date.now() - started) / 1000
 const markdown = renderMarkdown(output)
-writeFileSync('bench/results.json', `${JSON.stringify(output, null, 2)}\n`)
-writeFileSync('bench/results.md', markdown)
+const outBase = partial ? path.join(OUT, `results-${benchDatabaseName()}`) : 'bench/results'
+writeFileSync(`${outBase}.json`, `${JSON.stringify(output, null, 2)}\n`)
+writeFileSync(`${outBase}.md`, markdown)
 console.log(`\n${markdown}`)
-log('wrote bench/results.json and bench/results.md')
+log(`wrote ${outBase}.json and ${outBase}.md`)
 process.exit(0)

@@ -1,35 +1,23 @@
-import {
-  data,
-  type ActionFunctionArgs,
-  type HeadersFunction,
-} from "@remix-run/node";
-import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
-import { useTranslation } from "react-i18next";
-import { RouteError } from "#app/components/route-error.tsx";
-import {
-  formErrorOf,
-  formString,
-  type FormError,
-} from "#app/utils/form-errors.server.ts";
-import {
-  isAppError,
-  requestPasswordReset,
-} from "#app/utils/accounts.server.ts";
-import { titleMeta } from "#app/utils/page-title.ts";
-import { describedField } from "#app/components/field.ts";
+import { data, type ActionFunctionArgs, type HeadersFunction } from '@remix-run/node'
+import { Form, Link, useActionData, useNavigation } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
+import { RouteError } from '#app/components/route-error.tsx'
+import { formErrorOf, formString, type FormError } from '#app/utils/form-errors.server.ts'
+import { isAppError, requestPasswordReset } from '#app/utils/accounts.server.ts'
+import { titleMeta } from '#app/utils/page-title.ts'
+import { describedField } from '#app/components/field.ts'
 
-export const handle = { i18n: ["admin", "auth"] };
+export const handle = { i18n: ['admin', 'auth'] }
 
 /** A throttled request says when to retry in the Retry-After header too. */
 export const headers: HeadersFunction = ({ actionHeaders }) => {
-  const retryAfter = actionHeaders.get("Retry-After");
-  return retryAfter ? { "Retry-After": retryAfter } : new Headers();
-};
+  const retryAfter = actionHeaders.get('Retry-After')
+  return retryAfter ? { 'Retry-After': retryAfter } : new Headers()
+}
 
-export const meta = titleMeta("admin", "forgot.title");
+export const meta = titleMeta('admin', 'forgot.title')
 
-type ActionResult =
-  { sent: true; email: string } | { error: FormError; email: string };
+type ActionResult = { sent: true; email: string } | { error: FormError; email: string }
 
 /**
  * The same answer whether or not the address has an account: only a
@@ -37,44 +25,30 @@ type ActionResult =
  * address) gives another one.
  */
 export async function action({ request, context }: ActionFunctionArgs) {
-  const form = await request.formData();
-  const email = formString(form, "email").trim().slice(0, 320);
+  const form = await request.formData()
+  const email = formString(form, 'email').trim().slice(0, 320)
   try {
-    await requestPasswordReset(
-      { email },
-      { ip: context.clientIp ?? null, locale: context.locale },
-    );
-    return data<ActionResult>({ sent: true, email: email.toLowerCase() });
+    await requestPasswordReset({ email }, { ip: context.clientIp ?? null, locale: context.locale })
+    return data<ActionResult>({ sent: true, email: email.toLowerCase() })
   } catch (error) {
-    const { status, error: formError } = formErrorOf(error);
-    const retryAfter = isAppError(error)
-      ? Number(error.details.retryAfterSeconds ?? 0)
-      : 0;
-    return data<ActionResult>(
-      { error: formError, email },
-      {
-        status,
-        headers:
-          status === 429 && retryAfter > 0
-            ? { "Retry-After": String(retryAfter) }
-            : {},
-      },
-    );
+    const { status, error: formError } = formErrorOf(error)
+    const retryAfter = isAppError(error) ? Number(error.details.retryAfterSeconds ?? 0) : 0
+    return data<ActionResult>({ error: formError, email }, { status, headers: status === 429 && retryAfter > 0 ? { 'Retry-After': String(retryAfter) } : {} })
   }
 }
 
 export default function ForgotPassword() {
-  const { t } = useTranslation("admin");
-  const result = useActionData<ActionResult>();
-  const navigation = useNavigation();
-  const error = result && "error" in result ? result.error : null;
+  const { t } = useTranslation('admin')
+  const result = useActionData<ActionResult>()
+  const navigation = useNavigation()
+  const error = result && 'error' in result ? result.error : null
   return (
     <section className="forgot-page" aria-labelledby="forgot-title">
-      <h1 id="forgot-title">{t("forgot.title")}</h1>
+      <h1 id="forgot-title">{t('forgot.title')}</h1>
       <div aria-live="polite" aria-atomic="true">
-        {result && "sent" in result ? (
+        {result && 'sent' in result ? (
           <p className="notice" role="status">
-            {t("forgot.sent", { email: result.email })}
+            {t('forgot.sent', { email: result.email })}
           </p>
         ) : null}
         {error ? (
@@ -83,9 +57,9 @@ export default function ForgotPassword() {
           </p>
         ) : null}
       </div>
-      <p>{t("forgot.intro")}</p>
+      <p>{t('forgot.intro')}</p>
       <Form method="post">
-        <label htmlFor="forgot-email">{t("forgot.email")}</label>
+        <label htmlFor="forgot-email">{t('forgot.email')}</label>
         <input
           id="forgot-email"
           name="email"
@@ -96,24 +70,22 @@ export default function ForgotPassword() {
           spellCheck={false}
           required
           maxLength={320}
-          defaultValue={result?.email ?? ""}
-          {...describedField(!!error, "forgot-error")}
+          defaultValue={result?.email ?? ''}
+          {...describedField(!!error, 'forgot-error')}
         />
         <p>
-          <button type="submit" disabled={navigation.state === "submitting"}>
-            {t("forgot.submit")}
+          <button type="submit" disabled={navigation.state === 'submitting'}>
+            {t('forgot.submit')}
           </button>
         </p>
       </Form>
       <p>
-        <Link to="/login">{t("forgot.back")}</Link>
+        <Link to="/login">{t('forgot.back')}</Link>
       </p>
     </section>
-  );
+  )
 }
 
 export function ErrorBoundary() {
-  return (
-    <RouteError id="forgot" back={{ to: "/login", label: "nav.signIn" }} />
-  );
+  return <RouteError id="forgot" back={{ to: '/login', label: 'nav.signIn' }} />
 }

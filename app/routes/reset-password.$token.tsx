@@ -1,106 +1,64 @@
-import {
-  data,
-  redirect,
-  type ActionFunctionArgs,
-  type LoaderFunctionArgs,
-} from "@remix-run/node";
-import {
-  Form,
-  Link,
-  useActionData,
-  useLoaderData,
-  useNavigation,
-} from "@remix-run/react";
-import { useTranslation } from "react-i18next";
-import { RouteError } from "#app/components/route-error.tsx";
-import {
-  formErrorOf,
-  formString,
-  type FormError,
-} from "#app/utils/form-errors.server.ts";
-import type { ResetState } from "#server/services/password-reset/inspect-password-reset.ts";
-import {
-  inspectPasswordReset,
-  resetPassword,
-  ResetUnusableError,
-} from "#app/utils/accounts.server.ts";
-import { titleMeta } from "#app/utils/page-title.ts";
-import { describedField } from "#app/components/field.ts";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
+import { RouteError } from '#app/components/route-error.tsx'
+import { formErrorOf, formString, type FormError } from '#app/utils/form-errors.server.ts'
+import type { ResetState } from '#server/services/password-reset/inspect-password-reset.ts'
+import { inspectPasswordReset, resetPassword, ResetUnusableError } from '#app/utils/accounts.server.ts'
+import { titleMeta } from '#app/utils/page-title.ts'
+import { describedField } from '#app/components/field.ts'
 
-export const handle = { i18n: ["admin", "auth"] };
+export const handle = { i18n: ['admin', 'auth'] }
 
-export const meta = titleMeta("admin", "reset.title", {
-  extra: [
-    { name: "robots", content: "noindex" },
-    { name: "referrer", content: "no-referrer" },
-  ],
-});
+export const meta = titleMeta('admin', 'reset.title', { extra: [{ name: 'robots', content: 'noindex' }, { name: 'referrer', content: 'no-referrer' }] })
 
 /** GET shows the form only; the link is used up when the new password is submitted. */
 export async function loader({ params }: LoaderFunctionArgs) {
-  const view = await inspectPasswordReset(params.token ?? "");
-  return data(view, {
-    status: view.state === "valid" ? 200 : view.state === "unknown" ? 404 : 410,
-    headers: { "Cache-Control": "no-store" },
-  });
+  const view = await inspectPasswordReset(params.token ?? '')
+  return data(view, { status: view.state === 'valid' ? 200 : view.state === 'unknown' ? 404 : 410, headers: { 'Cache-Control': 'no-store' } })
 }
 
-type ActionResult = { error: FormError } | { unusable: ResetState };
+type ActionResult = { error: FormError } | { unusable: ResetState }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const form = await request.formData();
+  const form = await request.formData()
   try {
     const result = await resetPassword(
-      {
-        token: params.token ?? "",
-        password: formString(form, "password"),
-        passwordConfirm: formString(form, "passwordConfirm"),
-      },
-      {
-        ip: context.clientIp ?? null,
-        userAgent: request.headers.get("user-agent"),
-      },
-    );
+      { token: params.token ?? '', password: formString(form, 'password'), passwordConfirm: formString(form, 'passwordConfirm') },
+      { ip: context.clientIp ?? null, userAgent: request.headers.get('user-agent') },
+    )
     // Every session of the user has ended; a fresh one is issued when they may sign in.
-    if (result.cookie)
-      return redirect("/", {
-        status: 303,
-        headers: { "Set-Cookie": result.cookie },
-      });
-    return redirect("/login?reset=1", 303);
+    if (result.cookie) return redirect('/', { status: 303, headers: { 'Set-Cookie': result.cookie } })
+    return redirect('/login?reset=1', 303)
   } catch (error) {
-    if (error instanceof ResetUnusableError)
-      return data<ActionResult>(
-        { unusable: error.state },
-        { status: error.state === "unknown" ? 404 : 410 },
-      );
-    const { status, error: formError } = formErrorOf(error);
-    return data<ActionResult>({ error: formError }, { status });
+    if (error instanceof ResetUnusableError) return data<ActionResult>({ unusable: error.state }, { status: error.state === 'unknown' ? 404 : 410 })
+    const { status, error: formError } = formErrorOf(error)
+    return data<ActionResult>({ error: formError }, { status })
   }
 }
 
 export default function ResetPasswordPage() {
-  const { t } = useTranslation("admin");
-  const view = useLoaderData<{ state: ResetState; email: string | null }>();
-  const result = useActionData<ActionResult>();
-  const navigation = useNavigation();
-  const state = result && "unusable" in result ? result.unusable : view.state;
-  if (state !== "valid") {
+  const { t } = useTranslation('admin')
+  const view = useLoaderData<{ state: ResetState; email: string | null }>()
+  const result = useActionData<ActionResult>()
+  const navigation = useNavigation()
+  const state = result && 'unusable' in result ? result.unusable : view.state
+  if (state !== 'valid') {
     return (
       <section className="reset-page" aria-labelledby="reset-title">
-        <h1 id="reset-title">{t("reset.unusableTitle")}</h1>
+        <h1 id="reset-title">{t('reset.unusableTitle')}</h1>
         <p role="alert">{t(`reset.state.${state}`)}</p>
         <p>
-          <Link to="/forgot-password">{t("reset.requestNew")}</Link>
+          <Link to="/forgot-password">{t('reset.requestNew')}</Link>
         </p>
       </section>
-    );
+    )
   }
-  const error = result && "error" in result ? result.error : null;
+  const error = result && 'error' in result ? result.error : null
   return (
     <section className="reset-page" aria-labelledby="reset-title">
-      <h1 id="reset-title">{t("reset.title")}</h1>
-      <p>{t("reset.intro", { email: view.email })}</p>
+      <h1 id="reset-title">{t('reset.title')}</h1>
+      <p>{t('reset.intro', { email: view.email })}</p>
       <div aria-live="assertive" aria-atomic="true">
         {error ? (
           <p className="form-error" role="alert" id="reset-error">
@@ -109,15 +67,8 @@ export default function ResetPasswordPage() {
         ) : null}
       </div>
       <Form method="post">
-        <input
-          type="email"
-          name="username"
-          value={view.email ?? ""}
-          autoComplete="username"
-          readOnly
-          hidden
-        />
-        <label htmlFor="reset-password">{t("reset.password")}</label>
+        <input type="email" name="username" value={view.email ?? ''} autoComplete="username" readOnly hidden />
+        <label htmlFor="reset-password">{t('reset.password')}</label>
         <input
           id="reset-password"
           name="password"
@@ -126,18 +77,12 @@ export default function ResetPasswordPage() {
           required
           minLength={12}
           maxLength={200}
-          {...describedField(
-            error?.field === "password",
-            "reset-error",
-            "reset-password-hint",
-          )}
+          {...describedField(error?.field === 'password', 'reset-error', 'reset-password-hint')}
         />
         <p className="muted" id="reset-password-hint">
-          {t("reset.passwordHint")}
+          {t('reset.passwordHint')}
         </p>
-        <label htmlFor="reset-password-confirm">
-          {t("reset.passwordAgain")}
-        </label>
+        <label htmlFor="reset-password-confirm">{t('reset.passwordAgain')}</label>
         <input
           id="reset-password-confirm"
           name="passwordConfirm"
@@ -145,18 +90,18 @@ export default function ResetPasswordPage() {
           autoComplete="new-password"
           required
           maxLength={200}
-          {...describedField(error?.field === "passwordConfirm", "reset-error")}
+          {...describedField(error?.field === 'passwordConfirm', 'reset-error')}
         />
         <p>
-          <button type="submit" disabled={navigation.state === "submitting"}>
-            {t("reset.submit")}
+          <button type="submit" disabled={navigation.state === 'submitting'}>
+            {t('reset.submit')}
           </button>
         </p>
       </Form>
     </section>
-  );
+  )
 }
 
 export function ErrorBoundary() {
-  return <RouteError id="reset" />;
+  return <RouteError id="reset" />
 }

@@ -1,57 +1,31 @@
-import {
-  data,
-  type ActionFunctionArgs,
-  type LoaderFunctionArgs,
-} from "@remix-run/node";
-import {
-  Form,
-  useActionData,
-  useLoaderData,
-  useNavigation,
-} from "@remix-run/react";
-import { useTranslation } from "react-i18next";
-import { RouteError } from "#app/components/route-error.tsx";
-import { SUPPORTED_LOCALES } from "#app/i18n/config.ts";
-import { requireActorForAction } from "#app/utils/auth.server.ts";
-import {
-  formErrorOf,
-  formString,
-  type FormError,
-} from "#app/utils/form-errors.server.ts";
-import { requireWorkspace } from "#app/utils/workspace.server.ts";
-import {
-  createInvitation,
-  revokeInvitation,
-  listMembers,
-  setMemberActive,
-  updateMember,
-} from "#app/utils/accounts.server.ts";
-import { titleMeta } from "#app/utils/page-title.ts";
-import { LiveMessages } from "#app/components/live-messages.tsx";
-import { describedField } from "#app/components/field.ts";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
+import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
+import { RouteError } from '#app/components/route-error.tsx'
+import { SUPPORTED_LOCALES } from '#app/i18n/config.ts'
+import { requireActorForAction } from '#app/utils/auth.server.ts'
+import { formErrorOf, formString, type FormError } from '#app/utils/form-errors.server.ts'
+import { requireWorkspace } from '#app/utils/workspace.server.ts'
+import { createInvitation, revokeInvitation, listMembers, setMemberActive, updateMember } from '#app/utils/accounts.server.ts'
+import { titleMeta } from '#app/utils/page-title.ts'
+import { LiveMessages } from '#app/components/live-messages.tsx'
+import { describedField } from '#app/components/field.ts'
 
-export const handle = { i18n: ["admin", "common"] };
+export const handle = { i18n: ['admin', 'common'] }
 
-export const meta = titleMeta("admin", "members.title");
+export const meta = titleMeta('admin', 'members.title')
 
-const ROLES = ["secretariat", "focal_point", "partner", "observer"] as const;
+const ROLES = ['secretariat', 'focal_point', 'partner', 'observer'] as const
 
 /** Secretariat only: other members get 403, non-members 404 (from the guard). */
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const { actor, membership } = requireWorkspace(context, params.slug, request);
-  if (membership.role !== "secretariat")
-    throw new Response("Forbidden", { status: 403, statusText: "Forbidden" });
-  const result = await listMembers(actor, {
-    workspaceId: membership.workspaceId,
-  });
-  const locale = context.locale;
-  const now = Date.now();
+  const { actor, membership } = requireWorkspace(context, params.slug, request)
+  if (membership.role !== 'secretariat') throw new Response('Forbidden', { status: 403, statusText: 'Forbidden' })
+  const result = await listMembers(actor, { workspaceId: membership.workspaceId })
+  const locale = context.locale
+  const now = Date.now()
   return {
-    workspace: {
-      id: result.workspace.id,
-      slug: result.workspace.slug,
-      name: result.workspace.name,
-    },
+    workspace: { id: result.workspace.id, slug: result.workspace.slug, name: result.workspace.name },
     selfUserId: actor.userId,
     timeZone: actor.timeZone,
     members: result.members.map((m) => ({
@@ -76,291 +50,150 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       expiresAt: i.expiresAt.toISOString(),
       expired: i.expiresAt.getTime() <= now,
     })),
-    countries: result.countries.map((c) => ({
-      id: c.id,
-      code: c.code,
-      name:
-        locale === "pt" ? c.name_pt : locale === "en" ? c.name_en : c.name_es,
-    })),
-    organisations: result.organisations.map((o) => ({
-      id: o.id,
-      code: o.code,
-      name: o.name,
-    })),
-  };
+    countries: result.countries.map((c) => ({ id: c.id, code: c.code, name: locale === 'pt' ? c.name_pt : locale === 'en' ? c.name_en : c.name_es })),
+    organisations: result.organisations.map((o) => ({ id: o.id, code: o.code, name: o.name })),
+  }
 }
 
 type ActionResult =
-  | {
-      ok: true;
-      intent: string;
-      notice: { key: string; values?: Record<string, unknown> };
-    }
-  | {
-      ok: false;
-      intent: string;
-      target?: string;
-      error: FormError;
-      values?: Record<string, string>;
-    };
+  | { ok: true; intent: string; notice: { key: string; values?: Record<string, unknown> } }
+  | { ok: false; intent: string; target?: string; error: FormError; values?: Record<string, string> }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const actor = await requireActorForAction(request, context);
-  const membership = actor.memberships.find((m) => m.slug === params.slug);
-  if (!membership)
-    throw new Response("Not Found", { status: 404, statusText: "Not Found" });
-  const workspaceId = membership.workspaceId;
-  const form = await request.formData();
-  const intent = formString(form, "intent");
-  const target =
-    formString(form, "membershipId") ||
-    formString(form, "invitationId") ||
-    undefined;
+  const actor = await requireActorForAction(request, context)
+  const membership = actor.memberships.find((m) => m.slug === params.slug)
+  if (!membership) throw new Response('Not Found', { status: 404, statusText: 'Not Found' })
+  const workspaceId = membership.workspaceId
+  const form = await request.formData()
+  const intent = formString(form, 'intent')
+  const target = formString(form, 'membershipId') || formString(form, 'invitationId') || undefined
   try {
     switch (intent) {
-      case "invite": {
+      case 'invite': {
         const result = await createInvitation(actor, {
           workspaceId,
-          email: formString(form, "email"),
-          role: formString(form, "role") as (typeof ROLES)[number],
-          countryId: formString(form, "countryId"),
-          organisationId: formString(form, "organisationId"),
-          locale: formString(
-            form,
-            "locale",
-          ) as (typeof SUPPORTED_LOCALES)[number],
-        });
-        if (result.delivery.status === "failed") {
-          return data<ActionResult>(
-            {
-              ok: true,
-              intent,
-              notice: {
-                key: "admin:members.notices.inviteMailFailed",
-                values: { email: result.email, error: result.delivery.error },
-              },
-            },
-            { status: 202 },
-          );
+          email: formString(form, 'email'),
+          role: formString(form, 'role') as (typeof ROLES)[number],
+          countryId: formString(form, 'countryId'),
+          organisationId: formString(form, 'organisationId'),
+          locale: formString(form, 'locale') as (typeof SUPPORTED_LOCALES)[number],
+        })
+        if (result.delivery.status === 'failed') {
+          return data<ActionResult>({ ok: true, intent, notice: { key: 'admin:members.notices.inviteMailFailed', values: { email: result.email, error: result.delivery.error } } }, { status: 202 })
         }
-        return data<ActionResult>({
-          ok: true,
-          intent,
-          notice: {
-            key: "admin:members.notices.invited",
-            values: { email: result.email },
-          },
-        });
+        return data<ActionResult>({ ok: true, intent, notice: { key: 'admin:members.notices.invited', values: { email: result.email } } })
       }
-      case "update": {
+      case 'update': {
         const result = await updateMember(actor, {
           workspaceId,
-          membershipId: formString(form, "membershipId"),
-          role: formString(form, "role") as (typeof ROLES)[number],
-          countryId: formString(form, "countryId"),
-          organisationId: formString(form, "organisationId"),
-        });
-        return data<ActionResult>({
-          ok: true,
-          intent,
-          notice: {
-            key: result.changed
-              ? "admin:members.notices.updated"
-              : "admin:members.notices.unchanged",
-          },
-        });
+          membershipId: formString(form, 'membershipId'),
+          role: formString(form, 'role') as (typeof ROLES)[number],
+          countryId: formString(form, 'countryId'),
+          organisationId: formString(form, 'organisationId'),
+        })
+        return data<ActionResult>({ ok: true, intent, notice: { key: result.changed ? 'admin:members.notices.updated' : 'admin:members.notices.unchanged' } })
       }
-      case "deactivate":
-      case "reactivate": {
-        await setMemberActive(actor, {
-          workspaceId,
-          membershipId: formString(form, "membershipId"),
-          active: intent === "reactivate",
-        });
-        return data<ActionResult>({
-          ok: true,
-          intent,
-          notice: { key: `admin:members.notices.${intent}d` },
-        });
+      case 'deactivate':
+      case 'reactivate': {
+        await setMemberActive(actor, { workspaceId, membershipId: formString(form, 'membershipId'), active: intent === 'reactivate' })
+        return data<ActionResult>({ ok: true, intent, notice: { key: `admin:members.notices.${intent}d` } })
       }
-      case "revoke": {
-        await revokeInvitation(actor, {
-          workspaceId,
-          invitationId: formString(form, "invitationId"),
-        });
-        return data<ActionResult>({
-          ok: true,
-          intent,
-          notice: { key: "admin:members.notices.revoked" },
-        });
+      case 'revoke': {
+        await revokeInvitation(actor, { workspaceId, invitationId: formString(form, 'invitationId') })
+        return data<ActionResult>({ ok: true, intent, notice: { key: 'admin:members.notices.revoked' } })
       }
       default:
-        return data<ActionResult>(
-          { ok: false, intent, error: { key: "admin:errors.invalid" } },
-          { status: 400 },
-        );
+        return data<ActionResult>({ ok: false, intent, error: { key: 'admin:errors.invalid' } }, { status: 400 })
     }
   } catch (error) {
-    const { status, error: formError } = formErrorOf(error);
-    const values =
-      intent === "invite"
-        ? {
-            email: formString(form, "email"),
-            role: formString(form, "role"),
-            countryId: formString(form, "countryId"),
-            organisationId: formString(form, "organisationId"),
-            locale: formString(form, "locale"),
-          }
-        : undefined;
-    return data<ActionResult>(
-      { ok: false, intent, target, error: formError, values },
-      { status },
-    );
+    const { status, error: formError } = formErrorOf(error)
+    const values = intent === 'invite' ? { email: formString(form, 'email'), role: formString(form, 'role'), countryId: formString(form, 'countryId'), organisationId: formString(form, 'organisationId'), locale: formString(form, 'locale') } : undefined
+    return data<ActionResult>({ ok: false, intent, target, error: formError, values }, { status })
   }
 }
 
 export default function MembersPage() {
-  const { t, i18n } = useTranslation("admin");
-  const {
-    workspace,
-    members,
-    invitations,
-    countries,
-    organisations,
-    selfUserId,
-    timeZone,
-  } = useLoaderData<typeof loader>();
-  const result = useActionData<ActionResult>();
-  const navigation = useNavigation();
-  const busy = navigation.state === "submitting";
-  const inviteError =
-    result && !result.ok && result.intent === "invite" ? result : null;
-  const inviteValues = inviteError?.values ?? {};
-  const rowError =
-    result && !result.ok && result.intent !== "invite" ? result : null;
+  const { t, i18n } = useTranslation('admin')
+  const { workspace, members, invitations, countries, organisations, selfUserId, timeZone } = useLoaderData<typeof loader>()
+  const result = useActionData<ActionResult>()
+  const navigation = useNavigation()
+  const busy = navigation.state === 'submitting'
+  const inviteError = result && !result.ok && result.intent === 'invite' ? result : null
+  const inviteValues = inviteError?.values ?? {}
+  const rowError = result && !result.ok && result.intent !== 'invite' ? result : null
   // The reader's language and time zone, the same on the server and in the browser.
-  const fmt = new Intl.DateTimeFormat(i18n.language, {
-    dateStyle: "medium",
-    timeStyle: "short",
-    timeZone,
-  });
+  const fmt = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short', timeZone })
 
   return (
     <section className="members-page" aria-labelledby="members-title">
-      <h1 id="members-title">{t("members.title")}</h1>
-      <p className="muted">
-        {t("members.intro", { workspace: workspace.name })}
-      </p>
+      <h1 id="members-title">{t('members.title')}</h1>
+      <p className="muted">{t('members.intro', { workspace: workspace.name })}</p>
 
       <LiveMessages
         notice={result?.ok ? t(result.notice.key, result.notice.values) : null}
         error={rowError ? t(rowError.error.key, rowError.error.values) : null}
       />
 
-      <h2 id="members-list">{t("members.listHeading")}</h2>
+      <h2 id="members-list">{t('members.listHeading')}</h2>
       <div className="table-scroll">
         <table aria-labelledby="members-list">
           <thead>
             <tr>
-              <th scope="col">{t("members.name")}</th>
-              <th scope="col">{t("members.email")}</th>
-              <th scope="col">{t("members.role")}</th>
-              <th scope="col">{t("members.status")}</th>
-              <th scope="col">{t("members.actions")}</th>
+              <th scope="col">{t('members.name')}</th>
+              <th scope="col">{t('members.email')}</th>
+              <th scope="col">{t('members.role')}</th>
+              <th scope="col">{t('members.status')}</th>
+              <th scope="col">{t('members.actions')}</th>
             </tr>
           </thead>
           <tbody>
             {members.map((m) => {
-              const label = m.name || m.email;
-              const formId = `member-${m.membershipId}`;
+              const label = m.name || m.email
+              const formId = `member-${m.membershipId}`
               return (
-                <tr
-                  key={m.membershipId}
-                  className={m.active ? undefined : "inactive"}
-                >
+                <tr key={m.membershipId} className={m.active ? undefined : 'inactive'}>
                   <th scope="row">
-                    {label}{" "}
-                    {m.userId === selfUserId ? (
-                      <span className="muted">{t("members.you")}</span>
-                    ) : null}
+                    {label} {m.userId === selfUserId ? <span className="muted">{t('members.you')}</span> : null}
                   </th>
                   <td>{m.email}</td>
                   <td>
-                    <Form
-                      method="post"
-                      id={formId}
-                      className="member-role-form"
-                      aria-label={t("members.changeLabel", { name: label })}
-                    >
+                    <Form method="post" id={formId} className="member-role-form" aria-label={t('members.changeLabel', { name: label })}>
                       <input type="hidden" name="intent" value="update" />
-                      <input
-                        type="hidden"
-                        name="membershipId"
-                        value={m.membershipId}
-                      />
-                      <label
-                        htmlFor={`${formId}-role`}
-                        className="visually-hidden"
-                      >
-                        {t("members.role")}
+                      <input type="hidden" name="membershipId" value={m.membershipId} />
+                      <label htmlFor={`${formId}-role`} className="visually-hidden">
+                        {t('members.role')}
                       </label>
-                      <select
-                        id={`${formId}-role`}
-                        name="role"
-                        defaultValue={m.role}
-                      >
+                      <select id={`${formId}-role`} name="role" defaultValue={m.role}>
                         {ROLES.map((r) => (
                           <option key={r} value={r}>
                             {t(`roles.${r}`)}
                           </option>
                         ))}
                       </select>
-                      <label
-                        htmlFor={`${formId}-country`}
-                        className="visually-hidden"
-                      >
-                        {t("members.country")}
+                      <label htmlFor={`${formId}-country`} className="visually-hidden">
+                        {t('members.country')}
                       </label>
-                      <select
-                        id={`${formId}-country`}
-                        name="countryId"
-                        defaultValue={m.countryId ?? ""}
-                      >
-                        <option value="">
-                          {t("members.country")}: {t("members.none")}
-                        </option>
+                      <select id={`${formId}-country`} name="countryId" defaultValue={m.countryId ?? ''}>
+                        <option value="">{t('members.country')}: {t('members.none')}</option>
                         {countries.map((c) => (
                           <option key={c.id} value={c.id}>
                             {c.name} ({c.code})
                           </option>
                         ))}
                       </select>
-                      <label
-                        htmlFor={`${formId}-organisation`}
-                        className="visually-hidden"
-                      >
-                        {t("members.organisation")}
+                      <label htmlFor={`${formId}-organisation`} className="visually-hidden">
+                        {t('members.organisation')}
                       </label>
-                      <select
-                        id={`${formId}-organisation`}
-                        name="organisationId"
-                        defaultValue={m.organisationId ?? ""}
-                      >
-                        <option value="">
-                          {t("members.organisation")}: {t("members.none")}
-                        </option>
+                      <select id={`${formId}-organisation`} name="organisationId" defaultValue={m.organisationId ?? ''}>
+                        <option value="">{t('members.organisation')}: {t('members.none')}</option>
                         {organisations.map((o) => (
                           <option key={o.id} value={o.id}>
                             {o.code}
                           </option>
                         ))}
                       </select>
-                      <button
-                        type="submit"
-                        className="secondary"
-                        disabled={busy}
-                      >
-                        {t("members.save")}
+                      <button type="submit" className="secondary" disabled={busy}>
+                        {t('members.save')}
                       </button>
                     </Form>
                     {rowError?.target === m.membershipId ? (
@@ -370,63 +203,41 @@ export default function MembersPage() {
                     ) : null}
                   </td>
                   <td>
-                    {m.active ? t("members.active") : t("members.deactivated")}
-                    {!m.hasPassword ? (
-                      <span className="muted">
-                        {" "}
-                        · {t("members.noPassword")}
-                      </span>
-                    ) : null}
+                    {m.active ? t('members.active') : t('members.deactivated')}
+                    {!m.hasPassword ? <span className="muted"> · {t('members.noPassword')}</span> : null}
                   </td>
                   <td>
                     <Form method="post">
-                      <input
-                        type="hidden"
-                        name="intent"
-                        value={m.active ? "deactivate" : "reactivate"}
-                      />
-                      <input
-                        type="hidden"
-                        name="membershipId"
-                        value={m.membershipId}
-                      />
+                      <input type="hidden" name="intent" value={m.active ? 'deactivate' : 'reactivate'} />
+                      <input type="hidden" name="membershipId" value={m.membershipId} />
                       <button
                         type="submit"
-                        className={m.active ? "danger" : "secondary"}
+                        className={m.active ? 'danger' : 'secondary'}
                         disabled={busy}
-                        aria-label={t(
-                          m.active
-                            ? "members.deactivateLabel"
-                            : "members.reactivateLabel",
-                          { name: label },
-                        )}
+                        aria-label={t(m.active ? 'members.deactivateLabel' : 'members.reactivateLabel', { name: label })}
                       >
-                        {t(
-                          m.active
-                            ? "members.deactivate"
-                            : "members.reactivate",
-                        )}
+                        {t(m.active ? 'members.deactivate' : 'members.reactivate')}
                       </button>
                     </Form>
                   </td>
                 </tr>
-              );
+              )
             })}
           </tbody>
         </table>
       </div>
 
-      <h2 id="invitations-heading">{t("members.invitationsHeading")}</h2>
+      <h2 id="invitations-heading">{t('members.invitationsHeading')}</h2>
       {invitations.length === 0 ? (
-        <p className="muted">{t("members.noInvitations")}</p>
+        <p className="muted">{t('members.noInvitations')}</p>
       ) : (
         <table aria-labelledby="invitations-heading">
           <thead>
             <tr>
-              <th scope="col">{t("members.email")}</th>
-              <th scope="col">{t("members.role")}</th>
-              <th scope="col">{t("members.expires")}</th>
-              <th scope="col">{t("members.actions")}</th>
+              <th scope="col">{t('members.email')}</th>
+              <th scope="col">{t('members.role')}</th>
+              <th scope="col">{t('members.expires')}</th>
+              <th scope="col">{t('members.actions')}</th>
             </tr>
           </thead>
           <tbody>
@@ -435,27 +246,16 @@ export default function MembersPage() {
                 <th scope="row">{i.email}</th>
                 <td>
                   {t(`roles.${i.role}`)}
-                  {i.country ? ` — ${i.country}` : ""}
-                  {i.organisation ? ` — ${i.organisation}` : ""}
+                  {i.country ? ` — ${i.country}` : ''}
+                  {i.organisation ? ` — ${i.organisation}` : ''}
                 </td>
-                <td>
-                  {i.expired ? (
-                    <strong>{t("members.expired")}</strong>
-                  ) : (
-                    fmt.format(new Date(i.expiresAt))
-                  )}
-                </td>
+                <td>{i.expired ? <strong>{t('members.expired')}</strong> : fmt.format(new Date(i.expiresAt))}</td>
                 <td>
                   <Form method="post">
                     <input type="hidden" name="intent" value="revoke" />
                     <input type="hidden" name="invitationId" value={i.id} />
-                    <button
-                      type="submit"
-                      className="secondary"
-                      disabled={busy}
-                      aria-label={t("members.revokeLabel", { email: i.email })}
-                    >
-                      {t("members.revoke")}
+                    <button type="submit" className="secondary" disabled={busy} aria-label={t('members.revokeLabel', { email: i.email })}>
+                      {t('members.revoke')}
                     </button>
                   </Form>
                 </td>
@@ -465,20 +265,16 @@ export default function MembersPage() {
         </table>
       )}
 
-      <h2 id="invite-heading">{t("members.inviteHeading")}</h2>
-      <p className="muted">{t("members.inviteIntro")}</p>
-      <Form
-        method="post"
-        aria-labelledby="invite-heading"
-        className="invite-form"
-      >
+      <h2 id="invite-heading">{t('members.inviteHeading')}</h2>
+      <p className="muted">{t('members.inviteIntro')}</p>
+      <Form method="post" aria-labelledby="invite-heading" className="invite-form">
         <input type="hidden" name="intent" value="invite" />
         {inviteError ? (
           <p className="form-error" role="alert" id="invite-error">
             {t(inviteError.error.key, inviteError.error.values)}
           </p>
         ) : null}
-        <label htmlFor="invite-email">{t("members.inviteEmail")}</label>
+        <label htmlFor="invite-email">{t('members.inviteEmail')}</label>
         <input
           id="invite-email"
           name="email"
@@ -486,83 +282,64 @@ export default function MembersPage() {
           required
           maxLength={254}
           autoComplete="off"
-          defaultValue={inviteValues.email ?? ""}
-          {...describedField(
-            inviteError?.error.field === "email",
-            "invite-error",
-          )}
+          defaultValue={inviteValues.email ?? ''}
+          {...describedField(inviteError?.error.field === 'email', 'invite-error')}
         />
-        <label htmlFor="invite-role">{t("members.inviteRole")}</label>
-        <select
-          id="invite-role"
-          name="role"
-          defaultValue={inviteValues.role || "focal_point"}
-        >
+        <label htmlFor="invite-role">{t('members.inviteRole')}</label>
+        <select id="invite-role" name="role" defaultValue={inviteValues.role || 'focal_point'}>
           {ROLES.map((r) => (
             <option key={r} value={r}>
               {t(`roles.${r}`)}
             </option>
           ))}
         </select>
-        <label htmlFor="invite-country">{t("members.inviteCountry")}</label>
+        <label htmlFor="invite-country">{t('members.inviteCountry')}</label>
         <select
           id="invite-country"
           name="countryId"
-          defaultValue={inviteValues.countryId ?? ""}
-          {...describedField(
-            inviteError?.error.field === "countryId",
-            "invite-error",
-          )}
+          defaultValue={inviteValues.countryId ?? ''}
+          {...describedField(inviteError?.error.field === 'countryId', 'invite-error')}
         >
-          <option value="">{t("members.chooseCountry")}</option>
+          <option value="">{t('members.chooseCountry')}</option>
           {countries.map((c) => (
             <option key={c.id} value={c.id}>
               {c.name} ({c.code})
             </option>
           ))}
         </select>
-        <label htmlFor="invite-organisation">
-          {t("members.inviteOrganisation")}
-        </label>
+        <label htmlFor="invite-organisation">{t('members.inviteOrganisation')}</label>
         <select
           id="invite-organisation"
           name="organisationId"
-          defaultValue={inviteValues.organisationId ?? ""}
-          {...describedField(
-            inviteError?.error.field === "organisationId",
-            "invite-error",
-          )}
+          defaultValue={inviteValues.organisationId ?? ''}
+          {...describedField(inviteError?.error.field === 'organisationId', 'invite-error')}
         >
-          <option value="">{t("members.chooseOrganisation")}</option>
+          <option value="">{t('members.chooseOrganisation')}</option>
           {organisations.map((o) => (
             <option key={o.id} value={o.id}>
               {o.name}
             </option>
           ))}
         </select>
-        <label htmlFor="invite-locale">{t("members.inviteLanguage")}</label>
-        <select
-          id="invite-locale"
-          name="locale"
-          defaultValue={inviteValues.locale ?? ""}
-        >
-          <option value="">{t("members.languageAuto")}</option>
+        <label htmlFor="invite-locale">{t('members.inviteLanguage')}</label>
+        <select id="invite-locale" name="locale" defaultValue={inviteValues.locale ?? ''}>
+          <option value="">{t('members.languageAuto')}</option>
           {SUPPORTED_LOCALES.map((l) => (
             <option key={l} value={l}>
-              {t(`languages.${l}`, { ns: "common" })}
+              {t(`languages.${l}`, { ns: 'common' })}
             </option>
           ))}
         </select>
         <p>
           <button type="submit" disabled={busy}>
-            {t("members.inviteSubmit")}
+            {t('members.inviteSubmit')}
           </button>
         </p>
       </Form>
     </section>
-  );
+  )
 }
 
 export function ErrorBoundary() {
-  return <RouteError id="members" notFound="workspaceNotFound" />;
+  return <RouteError id="members" notFound="workspaceNotFound" />
 }

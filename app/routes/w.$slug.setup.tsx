@@ -1,112 +1,59 @@
-import {
-  data,
-  type ActionFunctionArgs,
-  type LoaderFunctionArgs,
-} from "@remix-run/node";
-import {
-  Form,
-  useActionData,
-  useLoaderData,
-  useNavigation,
-} from "@remix-run/react";
-import { useTranslation } from "react-i18next";
-import { RouteError } from "#app/components/route-error.tsx";
-import { SUPPORTED_LOCALES } from "#app/i18n/config.ts";
-import { requireActorForAction } from "#app/utils/auth.server.ts";
-import { requireWorkspace } from "#app/utils/workspace.server.ts";
-import {
-  loadSetup,
-  runSetupAction,
-  type SetupActionResult,
-} from "./w.$slug.setup.server.ts";
-import { titleMeta } from "#app/utils/page-title.ts";
-import { LiveMessages } from "#app/components/live-messages.tsx";
-import { describedField } from "#app/components/field.ts";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
+import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
+import { RouteError } from '#app/components/route-error.tsx'
+import { SUPPORTED_LOCALES } from '#app/i18n/config.ts'
+import { requireActorForAction } from '#app/utils/auth.server.ts'
+import { requireWorkspace } from '#app/utils/workspace.server.ts'
+import { loadSetup, runSetupAction, type SetupActionResult } from './w.$slug.setup.server.ts'
+import { titleMeta } from '#app/utils/page-title.ts'
+import { LiveMessages } from '#app/components/live-messages.tsx'
+import { describedField } from '#app/components/field.ts'
 
-export const handle = { i18n: ["workspace", "common"] };
+export const handle = { i18n: ['workspace', 'common'] }
 
-export const meta = titleMeta("workspace", "setup.title");
+export const meta = titleMeta('workspace', 'setup.title')
 
 /** Secretariat only: other members get 403, non-members 404, anonymous callers the sign-in page. */
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const { actor, membership } = requireWorkspace(context, params.slug, request);
-  if (membership.role !== "secretariat")
-    throw new Response("Forbidden", { status: 403, statusText: "Forbidden" });
-  const setup = await loadSetup(actor, membership.workspaceId, context.locale);
-  return {
-    workspace: { slug: membership.slug, name: membership.name },
-    ...setup,
-  };
+  const { actor, membership } = requireWorkspace(context, params.slug, request)
+  if (membership.role !== 'secretariat') throw new Response('Forbidden', { status: 403, statusText: 'Forbidden' })
+  const setup = await loadSetup(actor, membership.workspaceId, context.locale)
+  return { workspace: { slug: membership.slug, name: membership.name }, ...setup }
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const actor = await requireActorForAction(request, context);
-  const membership = actor.memberships.find((m) => m.slug === params.slug);
-  if (!membership)
-    throw new Response("Not Found", { status: 404, statusText: "Not Found" });
-  if (membership.role !== "secretariat")
-    throw new Response("Forbidden", { status: 403, statusText: "Forbidden" });
-  const { status, result } = await runSetupAction(
-    actor,
-    membership.workspaceId,
-    await request.formData(),
-    context.locale,
-  );
-  return data<SetupActionResult>(result, { status });
+  const actor = await requireActorForAction(request, context)
+  const membership = actor.memberships.find((m) => m.slug === params.slug)
+  if (!membership) throw new Response('Not Found', { status: 404, statusText: 'Not Found' })
+  if (membership.role !== 'secretariat') throw new Response('Forbidden', { status: 403, statusText: 'Forbidden' })
+  const { status, result } = await runSetupAction(actor, membership.workspaceId, await request.formData(), context.locale)
+  return data<SetupActionResult>(result, { status })
 }
 
 export default function SetupPage() {
-  const { t, i18n } = useTranslation("workspace");
-  const { workspace, countries, organisations, reference, timeZones } =
-    useLoaderData<typeof loader>();
-  const result = useActionData<SetupActionResult>();
-  const busy = useNavigation().state === "submitting";
-  const failure = result && !result.ok ? result : null;
-  const failed = (intent: string, target?: string) =>
-    failure && failure.intent === intent && failure.target === target
-      ? failure
-      : null;
-  const invalid = (
-    intent: string,
-    field: string,
-    errorId: string,
-    target?: string,
-  ) => describedField(failed(intent, target)?.error.field === field, errorId);
-  const countryName = (c: {
-    nameEs: string;
-    namePt: string;
-    nameEn: string;
-  }) =>
-    i18n.language === "pt"
-      ? c.namePt
-      : i18n.language === "en"
-        ? c.nameEn
-        : c.nameEs;
-  const addCountry = failed("addCountry");
-  const addOrganisation = failed("addOrganisation");
+  const { t, i18n } = useTranslation('workspace')
+  const { workspace, countries, organisations, reference, timeZones } = useLoaderData<typeof loader>()
+  const result = useActionData<SetupActionResult>()
+  const busy = useNavigation().state === 'submitting'
+  const failure = result && !result.ok ? result : null
+  const failed = (intent: string, target?: string) => (failure && failure.intent === intent && failure.target === target ? failure : null)
+  const invalid = (intent: string, field: string, errorId: string, target?: string) => describedField(failed(intent, target)?.error.field === field, errorId)
+  const countryName = (c: { nameEs: string; namePt: string; nameEn: string }) => (i18n.language === 'pt' ? c.namePt : i18n.language === 'en' ? c.nameEn : c.nameEs)
+  const addCountry = failed('addCountry')
+  const addOrganisation = failed('addOrganisation')
   // A refusal that belongs to no form still on the page (e.g. a member state removed meanwhile) is said at the top.
-  const rowIds = new Set([
-    ...countries.map((c) => c.id),
-    ...organisations.map((o) => o.id),
-  ]);
-  const pageError =
-    failure &&
-    failure.intent !== "addCountry" &&
-    failure.intent !== "addOrganisation" &&
-    !(failure.target && rowIds.has(failure.target))
-      ? failure
-      : null;
+  const rowIds = new Set([...countries.map((c) => c.id), ...organisations.map((o) => o.id)])
+  const pageError = failure && failure.intent !== 'addCountry' && failure.intent !== 'addOrganisation' && !(failure.target && rowIds.has(failure.target)) ? failure : null
 
   return (
     <section className="setup-page" aria-labelledby="setup-title">
-      <h1 id="setup-title">{t("setup.title")}</h1>
-      <p className="muted">{t("setup.intro", { workspace: workspace.name })}</p>
+      <h1 id="setup-title">{t('setup.title')}</h1>
+      <p className="muted">{t('setup.intro', { workspace: workspace.name })}</p>
 
       <LiveMessages
         notice={result?.ok ? t(result.notice.key, result.notice.values) : null}
-        error={
-          pageError ? t(pageError.error.key, pageError.error.values) : null
-        }
+        error={pageError ? t(pageError.error.key, pageError.error.values) : null}
       />
 
       <datalist id="setup-time-zones">
@@ -115,40 +62,37 @@ export default function SetupPage() {
         ))}
       </datalist>
 
-      <h2 id="countries-heading">{t("setup.countriesHeading")}</h2>
+      <h2 id="countries-heading">{t('setup.countriesHeading')}</h2>
       {countries.length === 0 ? (
-        <p className="muted">{t("setup.noCountries")}</p>
+        <p className="muted">{t('setup.noCountries')}</p>
       ) : (
         <div className="table-scroll">
           <table aria-labelledby="countries-heading">
             <thead>
               <tr>
-                <th scope="col">{t("setup.code")}</th>
-                <th scope="col">{t("setup.names")}</th>
-                <th scope="col">{t("setup.language")}</th>
-                <th scope="col">{t("setup.timeZone")}</th>
-                <th scope="col">{t("setup.focalPoints")}</th>
-                <th scope="col">{t("setup.assignments")}</th>
-                <th scope="col">{t("setup.actions")}</th>
+                <th scope="col">{t('setup.code')}</th>
+                <th scope="col">{t('setup.names')}</th>
+                <th scope="col">{t('setup.language')}</th>
+                <th scope="col">{t('setup.timeZone')}</th>
+                <th scope="col">{t('setup.focalPoints')}</th>
+                <th scope="col">{t('setup.assignments')}</th>
+                <th scope="col">{t('setup.actions')}</th>
               </tr>
             </thead>
             <tbody>
               {countries.map((c) => {
-                const id = `country-${c.id}`;
-                const errorId = `${id}-error`;
-                const rowFailure =
-                  failed("updateCountry", c.id) ??
-                  failed("removeCountry", c.id);
-                const typed = failed("updateCountry", c.id)?.values;
-                const name = countryName(c);
+                const id = `country-${c.id}`
+                const errorId = `${id}-error`
+                const rowFailure = failed('updateCountry', c.id) ?? failed('removeCountry', c.id)
+                const typed = failed('updateCountry', c.id)?.values
+                const name = countryName(c)
                 return (
                   <tr key={c.id}>
                     <th scope="row">{c.code}</th>
                     <td lang="es">
-                      {c.nameEs} / <span lang="pt">{c.namePt}</span> /{" "}
-                      <span lang="en">{c.nameEn}</span>
+                      {c.nameEs} / <span lang="pt">{c.namePt}</span> / <span lang="en">{c.nameEn}</span>
                     </td>
-                    <td>{t(`languages.${c.locale}`, { ns: "common" })}</td>
+                    <td>{t(`languages.${c.locale}`, { ns: 'common' })}</td>
                     <td>{c.timeZone}</td>
                     <td>{c.focalPoints}</td>
                     <td>{c.assignments}</td>
@@ -158,73 +102,36 @@ export default function SetupPage() {
                           {t(rowFailure.error.key, rowFailure.error.values)}
                         </p>
                       ) : null}
-                      <details
-                        open={failed("updateCountry", c.id) ? true : undefined}
-                      >
-                        <summary
-                          aria-label={t("setup.editCountryLabel", { name })}
-                        >
-                          {t("setup.edit")}
-                        </summary>
-                        <Form
-                          method="post"
-                          className="setup-form"
-                          aria-label={t("setup.editCountryLabel", { name })}
-                        >
-                          <input
-                            type="hidden"
-                            name="intent"
-                            value="updateCountry"
-                          />
+                      <details open={failed('updateCountry', c.id) ? true : undefined}>
+                        <summary aria-label={t('setup.editCountryLabel', { name })}>{t('setup.edit')}</summary>
+                        <Form method="post" className="setup-form" aria-label={t('setup.editCountryLabel', { name })}>
+                          <input type="hidden" name="intent" value="updateCountry" />
                           <input type="hidden" name="countryId" value={c.id} />
-                          {(["nameEs", "namePt", "nameEn"] as const).map(
-                            (field) => (
-                              <p key={field}>
-                                <label htmlFor={`${id}-${field}`}>
-                                  {t(`setup.${field}`)}
-                                </label>
-                                <input
-                                  id={`${id}-${field}`}
-                                  name={field}
-                                  required
-                                  maxLength={120}
-                                  defaultValue={typed?.[field] ?? c[field]}
-                                  {...invalid(
-                                    "updateCountry",
-                                    field,
-                                    errorId,
-                                    c.id,
-                                  )}
-                                />
-                              </p>
-                            ),
-                          )}
+                          {(['nameEs', 'namePt', 'nameEn'] as const).map((field) => (
+                            <p key={field}>
+                              <label htmlFor={`${id}-${field}`}>{t(`setup.${field}`)}</label>
+                              <input
+                                id={`${id}-${field}`}
+                                name={field}
+                                required
+                                maxLength={120}
+                                defaultValue={typed?.[field] ?? c[field]}
+                                {...invalid('updateCountry', field, errorId, c.id)}
+                              />
+                            </p>
+                          ))}
                           <p>
-                            <label htmlFor={`${id}-locale`}>
-                              {t("setup.language")}
-                            </label>
-                            <select
-                              id={`${id}-locale`}
-                              name="locale"
-                              defaultValue={typed?.locale ?? c.locale}
-                              {...invalid(
-                                "updateCountry",
-                                "locale",
-                                errorId,
-                                c.id,
-                              )}
-                            >
+                            <label htmlFor={`${id}-locale`}>{t('setup.language')}</label>
+                            <select id={`${id}-locale`} name="locale" defaultValue={typed?.locale ?? c.locale} {...invalid('updateCountry', 'locale', errorId, c.id)}>
                               {SUPPORTED_LOCALES.map((l) => (
                                 <option key={l} value={l}>
-                                  {t(`languages.${l}`, { ns: "common" })}
+                                  {t(`languages.${l}`, { ns: 'common' })}
                                 </option>
                               ))}
                             </select>
                           </p>
                           <p>
-                            <label htmlFor={`${id}-timeZone`}>
-                              {t("setup.timeZone")}
-                            </label>
+                            <label htmlFor={`${id}-timeZone`}>{t('setup.timeZone')}</label>
                             <input
                               id={`${id}-timeZone`}
                               name="timeZone"
@@ -232,57 +139,37 @@ export default function SetupPage() {
                               list="setup-time-zones"
                               autoComplete="off"
                               defaultValue={typed?.timeZone ?? c.timeZone}
-                              {...invalid(
-                                "updateCountry",
-                                "timeZone",
-                                errorId,
-                                c.id,
-                              )}
+                              {...invalid('updateCountry', 'timeZone', errorId, c.id)}
                             />
                           </p>
                           <button type="submit" disabled={busy}>
-                            {t("setup.save")}
+                            {t('setup.save')}
                           </button>
                         </Form>
                       </details>
                       <Form method="post" className="inline-form">
-                        <input
-                          type="hidden"
-                          name="intent"
-                          value="removeCountry"
-                        />
+                        <input type="hidden" name="intent" value="removeCountry" />
                         <input type="hidden" name="countryId" value={c.id} />
-                        <button
-                          type="submit"
-                          className="danger"
-                          disabled={busy}
-                          aria-label={t("setup.removeCountryLabel", { name })}
-                        >
-                          {t("setup.remove")}
+                        <button type="submit" className="danger" disabled={busy} aria-label={t('setup.removeCountryLabel', { name })}>
+                          {t('setup.remove')}
                         </button>
                       </Form>
                     </td>
                   </tr>
-                );
+                )
               })}
             </tbody>
           </table>
         </div>
       )}
-      <p className="muted">{t("setup.removeHint")}</p>
+      <p className="muted">{t('setup.removeHint')}</p>
 
-      <h3 id="add-country-heading">{t("setup.addCountryHeading")}</h3>
+      <h3 id="add-country-heading">{t('setup.addCountryHeading')}</h3>
       <p className="muted" id="add-country-intro">
-        {t("setup.addCountryIntro")}
+        {t('setup.addCountryIntro')}
       </p>
       {/* Keyed by the last answer, so that (with JavaScript) a success empties the form and a refusal shows what was typed. */}
-      <Form
-        key={`country-${JSON.stringify(result ?? null)}`}
-        method="post"
-        className="setup-form"
-        aria-labelledby="add-country-heading"
-        aria-describedby="add-country-intro"
-      >
+      <Form key={`country-${JSON.stringify(result ?? null)}`} method="post" className="setup-form" aria-labelledby="add-country-heading" aria-describedby="add-country-intro">
         <input type="hidden" name="intent" value="addCountry" />
         {addCountry ? (
           <p className="form-error" role="alert" id="add-country-error">
@@ -297,7 +184,7 @@ export default function SetupPage() {
           ))}
         </datalist>
         <p>
-          <label htmlFor="add-country-code">{t("setup.code")}</label>
+          <label htmlFor="add-country-code">{t('setup.code')}</label>
           <input
             id="add-country-code"
             name="code"
@@ -306,88 +193,77 @@ export default function SetupPage() {
             size={4}
             list="setup-iso-codes"
             autoComplete="off"
-            {...describedField(
-              addCountry?.error.field === "code",
-              "add-country-error",
-              "add-country-code-hint",
-            )}
-            defaultValue={addCountry?.values.code ?? ""}
+            {...describedField(addCountry?.error.field === 'code', 'add-country-error', 'add-country-code-hint')}
+            defaultValue={addCountry?.values.code ?? ''}
           />
           <span className="hint" id="add-country-code-hint">
-            {t("setup.codeHint")}
+            {t('setup.codeHint')}
           </span>
         </p>
-        {(["nameEs", "namePt", "nameEn"] as const).map((field) => (
+        {(['nameEs', 'namePt', 'nameEn'] as const).map((field) => (
           <p key={field}>
-            <label htmlFor={`add-country-${field}`}>
-              {t(`setup.${field}`)}
-            </label>
+            <label htmlFor={`add-country-${field}`}>{t(`setup.${field}`)}</label>
             <input
               id={`add-country-${field}`}
               name={field}
               maxLength={120}
-              placeholder={t("setup.fromReference")}
-              defaultValue={addCountry?.values[field] ?? ""}
-              {...invalid("addCountry", field, "add-country-error")}
+              placeholder={t('setup.fromReference')}
+              defaultValue={addCountry?.values[field] ?? ''}
+              {...invalid('addCountry', field, 'add-country-error')}
             />
           </p>
         ))}
         <p>
-          <label htmlFor="add-country-locale">{t("setup.language")}</label>
-          <select
-            id="add-country-locale"
-            name="locale"
-            defaultValue={addCountry?.values.locale ?? ""}
-            {...invalid("addCountry", "locale", "add-country-error")}
-          >
-            <option value="">{t("setup.fromReference")}</option>
+          <label htmlFor="add-country-locale">{t('setup.language')}</label>
+          <select id="add-country-locale" name="locale" defaultValue={addCountry?.values.locale ?? ''} {...invalid('addCountry', 'locale', 'add-country-error')}>
+            <option value="">{t('setup.fromReference')}</option>
             {SUPPORTED_LOCALES.map((l) => (
               <option key={l} value={l}>
-                {t(`languages.${l}`, { ns: "common" })}
+                {t(`languages.${l}`, { ns: 'common' })}
               </option>
             ))}
           </select>
         </p>
         <p>
-          <label htmlFor="add-country-timeZone">{t("setup.timeZone")}</label>
+          <label htmlFor="add-country-timeZone">{t('setup.timeZone')}</label>
           <input
             id="add-country-timeZone"
             name="timeZone"
             list="setup-time-zones"
             autoComplete="off"
-            placeholder={t("setup.fromReference")}
-            defaultValue={addCountry?.values.timeZone ?? ""}
-            {...invalid("addCountry", "timeZone", "add-country-error")}
+            placeholder={t('setup.fromReference')}
+            defaultValue={addCountry?.values.timeZone ?? ''}
+            {...invalid('addCountry', 'timeZone', 'add-country-error')}
           />
-          <span className="hint">{t("setup.timeZoneHint")}</span>
+          <span className="hint">{t('setup.timeZoneHint')}</span>
         </p>
         <p>
           <button type="submit" disabled={busy}>
-            {t("setup.addCountrySubmit")}
+            {t('setup.addCountrySubmit')}
           </button>
         </p>
       </Form>
 
-      <h2 id="organisations-heading">{t("setup.organisationsHeading")}</h2>
+      <h2 id="organisations-heading">{t('setup.organisationsHeading')}</h2>
       {organisations.length === 0 ? (
-        <p className="muted">{t("setup.noOrganisations")}</p>
+        <p className="muted">{t('setup.noOrganisations')}</p>
       ) : (
         <div className="table-scroll">
           <table aria-labelledby="organisations-heading">
             <thead>
               <tr>
-                <th scope="col">{t("setup.code")}</th>
-                <th scope="col">{t("setup.organisationName")}</th>
-                <th scope="col">{t("setup.partners")}</th>
-                <th scope="col">{t("setup.assignments")}</th>
-                <th scope="col">{t("setup.actions")}</th>
+                <th scope="col">{t('setup.code')}</th>
+                <th scope="col">{t('setup.organisationName')}</th>
+                <th scope="col">{t('setup.partners')}</th>
+                <th scope="col">{t('setup.assignments')}</th>
+                <th scope="col">{t('setup.actions')}</th>
               </tr>
             </thead>
             <tbody>
               {organisations.map((o) => {
-                const id = `organisation-${o.id}`;
-                const errorId = `${id}-error`;
-                const rowFailure = failed("updateOrganisation", o.id);
+                const id = `organisation-${o.id}`
+                const errorId = `${id}-error`
+                const rowFailure = failed('updateOrganisation', o.id)
                 return (
                   <tr key={o.id}>
                     <th scope="row">{o.code}</th>
@@ -401,87 +277,48 @@ export default function SetupPage() {
                         </p>
                       ) : null}
                       <details open={rowFailure ? true : undefined}>
-                        <summary
-                          aria-label={t("setup.editOrganisationLabel", {
-                            name: o.name,
-                          })}
-                        >
-                          {t("setup.edit")}
-                        </summary>
-                        <Form
-                          method="post"
-                          className="setup-form"
-                          aria-label={t("setup.editOrganisationLabel", {
-                            name: o.name,
-                          })}
-                        >
-                          <input
-                            type="hidden"
-                            name="intent"
-                            value="updateOrganisation"
-                          />
-                          <input
-                            type="hidden"
-                            name="organisationId"
-                            value={o.id}
-                          />
+                        <summary aria-label={t('setup.editOrganisationLabel', { name: o.name })}>{t('setup.edit')}</summary>
+                        <Form method="post" className="setup-form" aria-label={t('setup.editOrganisationLabel', { name: o.name })}>
+                          <input type="hidden" name="intent" value="updateOrganisation" />
+                          <input type="hidden" name="organisationId" value={o.id} />
                           <p>
-                            <label htmlFor={`${id}-code`}>
-                              {t("setup.code")}
-                            </label>
+                            <label htmlFor={`${id}-code`}>{t('setup.code')}</label>
                             <input
                               id={`${id}-code`}
                               name="code"
                               required
                               maxLength={20}
                               defaultValue={rowFailure?.values.code ?? o.code}
-                              {...invalid(
-                                "updateOrganisation",
-                                "code",
-                                errorId,
-                                o.id,
-                              )}
+                              {...invalid('updateOrganisation', 'code', errorId, o.id)}
                             />
                           </p>
                           <p>
-                            <label htmlFor={`${id}-name`}>
-                              {t("setup.organisationName")}
-                            </label>
+                            <label htmlFor={`${id}-name`}>{t('setup.organisationName')}</label>
                             <input
                               id={`${id}-name`}
                               name="name"
                               required
                               maxLength={200}
                               defaultValue={rowFailure?.values.name ?? o.name}
-                              {...invalid(
-                                "updateOrganisation",
-                                "name",
-                                errorId,
-                                o.id,
-                              )}
+                              {...invalid('updateOrganisation', 'name', errorId, o.id)}
                             />
                           </p>
                           <button type="submit" disabled={busy}>
-                            {t("setup.save")}
+                            {t('setup.save')}
                           </button>
                         </Form>
                       </details>
                     </td>
                   </tr>
-                );
+                )
               })}
             </tbody>
           </table>
         </div>
       )}
 
-      <h3 id="add-organisation-heading">{t("setup.addOrganisationHeading")}</h3>
-      <Form
-        key={`organisation-${JSON.stringify(result ?? null)}`}
-        method="post"
-        className="setup-form"
-        aria-labelledby="add-organisation-heading"
-      >
+      <h3 id="add-organisation-heading">{t('setup.addOrganisationHeading')}</h3>
+      <Form key={`organisation-${JSON.stringify(result ?? null)}`} method="post" className="setup-form" aria-labelledby="add-organisation-heading">
         <input type="hidden" name="intent" value="addOrganisation" />
         {addOrganisation ? (
           <p className="form-error" role="alert" id="add-organisation-error">
@@ -489,47 +326,41 @@ export default function SetupPage() {
           </p>
         ) : null}
         <p>
-          <label htmlFor="add-organisation-code">{t("setup.code")}</label>
+          <label htmlFor="add-organisation-code">{t('setup.code')}</label>
           <input
             id="add-organisation-code"
             name="code"
             required
             maxLength={20}
             autoComplete="off"
-            {...describedField(
-              addOrganisation?.error.field === "code",
-              "add-organisation-error",
-              "add-organisation-code-hint",
-            )}
-            defaultValue={addOrganisation?.values.code ?? ""}
+            {...describedField(addOrganisation?.error.field === 'code', 'add-organisation-error', 'add-organisation-code-hint')}
+            defaultValue={addOrganisation?.values.code ?? ''}
           />
           <span className="hint" id="add-organisation-code-hint">
-            {t("setup.organisationCodeHint")}
+            {t('setup.organisationCodeHint')}
           </span>
         </p>
         <p>
-          <label htmlFor="add-organisation-name">
-            {t("setup.organisationName")}
-          </label>
+          <label htmlFor="add-organisation-name">{t('setup.organisationName')}</label>
           <input
             id="add-organisation-name"
             name="name"
             required
             maxLength={200}
-            defaultValue={addOrganisation?.values.name ?? ""}
-            {...invalid("addOrganisation", "name", "add-organisation-error")}
+            defaultValue={addOrganisation?.values.name ?? ''}
+            {...invalid('addOrganisation', 'name', 'add-organisation-error')}
           />
         </p>
         <p>
           <button type="submit" disabled={busy}>
-            {t("setup.addOrganisationSubmit")}
+            {t('setup.addOrganisationSubmit')}
           </button>
         </p>
       </Form>
     </section>
-  );
+  )
 }
 
 export function ErrorBoundary() {
-  return <RouteError id="setup" notFound="workspaceNotFound" />;
+  return <RouteError id="setup" notFound="workspaceNotFound" />
 }

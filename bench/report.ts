@@ -70,9 +70,9 @@ export function evaluateBudgets(r: Results): Budget[] {
         target: '≥ 0.6 × bare limit',
         verdict: s.ratio === null ? 'not measured' : verdict(s.ratio >= 0.6),
       })
-      out.push({ budget: `${s.label}: p99`, measured: ms(s.app.p99), target: '≤ 50 ms', verdict: verdict(within(s.app, 50)) })
+      out.push({ budget: `${s.label}: p99`, measured: `${ms(s.app.p99)}${s.limit ? ` (bare limit: ${ms(s.limit.p99)})` : ''}`, target: '≤ 50 ms', verdict: verdict(within(s.app, 50)) })
     } else if (s.kind === 'page') {
-      const measured = s.app.requests ? ms(s.app.p99) : `no response within the ${r.secondsPerLoad} s run`
+      const measured = s.app.requests ? `${ms(s.app.p99)}${s.limit ? ` (bare limit: ${ms(s.limit.p99)})` : ''}` : `no response within the ${r.secondsPerLoad} s run`
       out.push({ budget: `${s.label}: p99`, measured, target: '≤ 100 ms', verdict: verdict(within(s.app, 100)) })
     } else {
       out.push({
@@ -170,6 +170,12 @@ export function renderMarkdown(r: Results): string {
         `${s.limit ? fmt(s.limit.rps) : '–'} | ${s.limit ? ms(s.limit.p99) : '–'} | ${s.ratio === null ? '–' : fmt(s.ratio, 2)} | ${waits(s.app.dbWaits)} |`,
     )
   }
+  lines.push('')
+  lines.push(
+    `Latency at ${r.connections} connections is bounded by throughput (Little's law): a server doing N requests per second answers in ${r.connections} ÷ N s on average, ` +
+      `so a p99 of 50 ms needs at least ${fmt(r.connections / 0.05)} req/s of that request. The bare limit's own p99 shows how far this machine is from that for each request; ` +
+      'the ratio shows how much the app adds.',
+  )
   lines.push('')
   lines.push('| budget | measured | target | verdict |')
   lines.push('| --- | --- | --- | --- |')

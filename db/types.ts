@@ -280,6 +280,10 @@ export interface EmailLogTable {
   batch_id: string | null
   batch_position: number | null
   leased_until: NullableTimestamp
+  /** Rendered-later rows (reminders): the sweep's clock, for the signed links and the assignee's day. */
+  as_of: NullableTimestamp
+  /** Rendered-later rows: the recipient's language when claimed. */
+  locale: Locale | null
 }
 
 export type NotificationCategory = 'reminders' | 'status' | 'mentions' | 'submissions' | 'escalations' | 'digest'

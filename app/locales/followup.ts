@@ -102,6 +102,8 @@ export default defineMessages({
       empty: 'Aún no se ha enviado ningún correo.',
       filterFailed: 'Solo los fallidos',
       filter: 'Filtrar',
+      unwritten: '{{kind}} (se redacta al enviarse)',
+      kinds: { due_soon: 'Recordatorio de vencimiento', overdue: 'Recordatorio de atraso', overdue_escalation: 'Aviso de 30 días de atraso' },
     },
   },
   pt: {
@@ -204,6 +206,8 @@ export default defineMessages({
       empty: 'Nenhum e-mail foi enviado ainda.',
       filterFailed: 'Somente os que falharam',
       filter: 'Filtrar',
+      unwritten: '{{kind}} (redigido no envio)',
+      kinds: { due_soon: 'Lembrete de vencimento', overdue: 'Lembrete de atraso', overdue_escalation: 'Aviso de 30 dias de atraso' },
     },
   },
   en: {
@@ -306,6 +310,8 @@ export default defineMessages({
       empty: 'No e-mail has been sent yet.',
       filterFailed: 'Failed only',
       filter: 'Filter',
+      unwritten: '{{kind}} (written when sent)',
+      kinds: { due_soon: 'Due-date reminder', overdue: 'Overdue reminder', overdue_escalation: '30-day overdue notice' },
     },
   },
 })

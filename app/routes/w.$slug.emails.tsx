@@ -56,7 +56,8 @@ export default function EmailLogPage() {
                 <td>{when(item.created_at)}</td>
                 <td>{item.recipient}</td>
                 <td>{item.kind}</td>
-                <td>{item.subject}</td>
+                {/* A reminder's subject is written when its batch is sent; until then, what kind of e-mail it is. */}
+                <td>{item.subject || t('emailLog.unwritten', { kind: t(`emailLog.kinds.${item.kind}`, { defaultValue: item.kind }) })}</td>
                 <td>{item.status}</td>
                 <td>{item.error ?? ''}</td>
               </tr>

@@ -1,5 +1,8 @@
-import { sql } from 'kysely'
+import { sql, type Transaction } from 'kysely'
+import type { DB } from '#db/types.ts'
 import { db } from '#server/db.ts'
+import { findReminderRenderRows } from '#server/repositories/reminders.ts'
+import { composeReminder, ReminderBodies, type EmailPayload } from '#server/services/follow-up/compose.ts'
 import { deliver, usesLocalOutbox } from '../transport.ts'
 import { deliveryConfig } from './config.ts'
 import { sendResendBatch, type BatchMessage } from './resend-batch.ts'
@@ -13,36 +16,57 @@ export interface TDeliveryResult {
 
 const BATCH_SIZE = 100
 
+interface Member {
+  id: string
+  key: string
+  message: BatchMessage
+  status: string
+}
+
+interface RecordedBatch {
+  id: string
+  members: Member[]
+}
+
+let running: Promise<unknown> = Promise.resolve()
+
 /**
- * Delivers every pending e-mail of the log. First pending messages are
- * grouped into batches of up to 100 and the batch is recorded with its
- * members BEFORE anything is sent; then each batch is sent under its own id
- * as idempotency key. A run that dies mid-way leaves the batch pending: the
- * next run resends exactly the same batch, and Resend (or, locally, the
- * transaction) makes sure nobody receives it twice.
+ * Delivers every pending e-mail of the log. Pending messages are grouped
+ * into batches of up to 100; the reminders among them (claimed by the
+ * sweep, not rendered yet) are rendered, and the batch is recorded with its
+ * members and their messages BEFORE anything is sent. Each batch is then
+ * sent under its own id as idempotency key. A run that dies mid-way leaves
+ * the batch pending: the next run resends exactly the same recorded batch,
+ * and Resend (or, locally, the transaction) makes sure nobody receives it
+ * twice.
+ *
+ * One run at a time per process (the worker may start email.deliver while
+ * a sweep's own delivery is running): a second call waits for the first,
+ * then delivers what is left. Other processes are kept apart by row locks
+ * and batch leases.
  */
-export async function deliverPending(): Promise<TDeliveryResult> {
+export function deliverPending(): Promise<TDeliveryResult> {
+  const run = running.then(deliverPendingNow, deliverPendingNow)
+  running = run.catch(() => undefined)
+  return run
+}
+
+async function deliverPendingNow(): Promise<TDeliveryResult> {
   const result: TDeliveryResult = { sent: 0, failed: 0, pending: 0 }
-  while (await formBatch()) {
-    // keep grouping until nothing is left unbatched
-  }
-  for (;;) {
-    let outcome: { sent: number; failed: number; pending: boolean }
-    if (usesLocalOutbox()) {
+  const bodies = new ReminderBodies()
+  if (usesLocalOutbox()) {
+    for (;;) {
+      const formed = await formBatch(bodies, false)
+      if (!formed) break
+      result.failed += formed.failed
+    }
+    for (;;) {
       const local = await sendNextBatchLocally()
       if (!local) break
-      outcome = local
-    } else {
-      const batch = await leaseBatch()
-      if (!batch) break
-      outcome = await sendBatchThroughResend(batch.id)
+      result.sent += local.sent
     }
-    result.sent += outcome.sent
-    result.failed += outcome.failed
-    if (outcome.pending) {
-      result.pending++
-      break
-    }
+  } else {
+    await deliverThroughResend(bodies, result)
   }
   const single = await deliverWithAttachments()
   result.sent += single.sent
@@ -50,30 +74,131 @@ export async function deliverPending(): Promise<TDeliveryResult> {
   return result
 }
 
-async function formBatch(): Promise<boolean> {
+/**
+ * Resend: a pipeline. While batches are in flight (each waiting for its
+ * slot at the provider's rate, then for the answer), the next ones are
+ * formed, rendered and recorded, up to EMAIL_MAX_IN_FLIGHT ahead.
+ */
+async function deliverThroughResend(bodies: ReminderBodies, result: TDeliveryResult) {
+  const ahead = deliveryConfig().EMAIL_MAX_IN_FLIGHT
+  const inFlight = new Set<Promise<void>>()
+  let stop = false
+  let failure: unknown
+  while (!stop) {
+    while (inFlight.size >= ahead) await Promise.race(inFlight)
+    if (stop) break
+    const next = await nextBatch(bodies)
+    if (!next) break
+    result.failed += next.failed
+    if (!next.batch) continue
+    const task: Promise<void> = sendBatchThroughResend(next.batch)
+      .then(
+        (outcome) => {
+          result.sent += outcome.sent
+          result.failed += outcome.failed
+          if (outcome.pending) {
+            // The provider keeps failing: leave the rest for a later run.
+            result.pending++
+            stop = true
+          }
+        },
+        (error: unknown) => {
+          failure ??= error
+          stop = true
+        },
+      )
+      .finally(() => inFlight.delete(task))
+    inFlight.add(task)
+  }
+  await Promise.all(inFlight)
+  if (failure) throw failure
+}
+
+/** A batch recorded earlier and still pending (its sender died, or the provider failed), else a new one. */
+async function nextBatch(bodies: ReminderBodies) {
+  const leftover = await leaseBatch()
+  if (leftover) return { failed: 0, batch: { id: leftover.id, members: await members(leftover.id) } }
+  return formBatch(bodies, true)
+}
+
+/**
+ * Groups the next pending messages into a batch, in one transaction: their
+ * rows are locked (another sender skips them), the unrendered reminders are
+ * rendered and their messages stored on their rows, and the batch is
+ * recorded — so whatever happens next, every retry sends this payload.
+ * Null when nothing is left to batch.
+ */
+async function formBatch(bodies: ReminderBodies, lease: boolean): Promise<{ failed: number; batch: RecordedBatch | null } | null> {
   return db.transaction().execute(async (trx) => {
     const rows = await trx
       .selectFrom('email_log')
-      .select('id')
+      .select(['id', 'key', 'payload'])
       .where('status', '=', 'pending')
       .where('batch_id', 'is', null)
       .where('has_attachments', '=', false)
-      .where('payload', 'is not', null)
+      // sendEmail's rows (payload and as_of both NULL) are being sent by their caller.
+      .where((eb) => eb.or([eb('payload', 'is not', null), eb('as_of', 'is not', null)]))
       .orderBy('created_at')
+      .orderBy('subject_id')
       .orderBy('id')
       .limit(BATCH_SIZE)
       .forUpdate()
       .skipLocked()
       .execute()
-    if (!rows.length) return false
-    const batch = await trx.insertInto('email_batch').values({ size: rows.length }).returning('id').executeTakeFirstOrThrow()
+    if (!rows.length) return null
+    const rendered = await renderReminders(
+      trx,
+      rows.filter((r) => r.payload === null).map((r) => r.id),
+      bodies,
+    )
+    const members: (Member & { fresh: boolean })[] = []
+    for (const r of rows) {
+      const message = r.payload === null ? rendered.messages.get(r.id) : (r.payload as BatchMessage)
+      if (message) members.push({ id: r.id, key: r.key, message, status: 'pending', fresh: r.payload === null })
+    }
+    if (!members.length) return { failed: rendered.failed, batch: null }
+    // A batch this run sends at once is leased to it from the start (attempts counts the sends).
+    const seconds = deliveryConfig().EMAIL_BATCH_LEASE_SECONDS
+    const batch = await trx
+      .insertInto('email_batch')
+      .values(lease ? { size: members.length, leased_until: sql`now() + make_interval(secs => ${seconds})`, attempts: 1 } : { size: members.length })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    const positions = members.map((m, i) => ({ id: m.id, pos: i + 1, payload: m.fresh ? m.message : null, subject: m.fresh ? m.message.subject : null }))
     await sql`
-      UPDATE email_log l SET batch_id = ${batch.id}, batch_position = v.pos
-      FROM unnest(${sql.val(rows.map((r) => r.id))}::uuid[]) WITH ORDINALITY AS v(id, pos)
+      UPDATE email_log l SET batch_id = ${batch.id}, batch_position = v.pos,
+             payload = COALESCE(v.payload, l.payload), subject = COALESCE(v.subject, l.subject)
+      FROM jsonb_to_recordset(${JSON.stringify(positions)}::jsonb) AS v(id uuid, pos int, payload jsonb, subject text)
       WHERE l.id = v.id
     `.execute(trx)
-    return true
+    return { failed: rendered.failed, batch: { id: batch.id, members: members.map(({ fresh: _, ...m }) => m) } }
   })
+}
+
+/**
+ * Renders claimed reminders (one statement for their data, one body per
+ * assignment, kind and language). A reminder whose assignment or recipient
+ * was deleted since the sweep cannot be rendered: it fails with that reason.
+ */
+async function renderReminders(trx: Transaction<DB>, ids: string[], bodies: ReminderBodies) {
+  const messages = new Map<string, EmailPayload>()
+  const gone: { id: string; error: string }[] = []
+  for (const row of await findReminderRenderRows(trx, ids)) {
+    const { assignment_id: assignmentId, user_id: userId } = row
+    if (assignmentId === null || userId === null) {
+      gone.push({ id: row.id, error: assignmentId === null ? 'The assignment was deleted before the reminder was sent' : 'The recipient was deleted before the reminder was sent' })
+      continue
+    }
+    messages.set(row.id, await composeReminder({ ...row, assignment_id: assignmentId, user_id: userId }, bodies))
+  }
+  if (gone.length) {
+    await sql`
+      UPDATE email_log l SET status = 'failed', error = v.error, attempts = l.attempts + 1
+      FROM jsonb_to_recordset(${JSON.stringify(gone)}::jsonb) AS v(id uuid, error text)
+      WHERE l.id = v.id
+    `.execute(trx)
+  }
+  return { messages, failed: gone.length }
 }
 
 /** Takes a pending batch nobody else is sending (or whose sender died: its lease ran out). */
@@ -91,14 +216,9 @@ async function leaseBatch(): Promise<{ id: string } | undefined> {
   return result.rows[0]
 }
 
-async function members(batchId: string) {
-  const rows = await db
-    .selectFrom('email_log')
-    .select(['id', 'key', 'payload', 'status'])
-    .where('batch_id', '=', batchId)
-    .orderBy('batch_position')
-    .execute()
-  return rows.map((r) => ({ ...r, message: r.payload as BatchMessage }))
+async function members(batchId: string, trx: typeof db | Transaction<DB> = db): Promise<Member[]> {
+  const rows = await trx.selectFrom('email_log').select(['id', 'key', 'payload', 'status']).where('batch_id', '=', batchId).orderBy('batch_position').execute()
+  return rows.map((r) => ({ id: r.id, key: r.key, status: r.status, message: r.payload as BatchMessage }))
 }
 
 /**
@@ -112,7 +232,7 @@ async function sendNextBatchLocally() {
     const locked = await trx.selectFrom('email_batch').select('id').where('status', '=', 'pending').orderBy('created_at').limit(1).forUpdate().skipLocked().executeTakeFirst()
     if (!locked) return null
     const batchId = locked.id
-    const list = (await members(batchId)).filter((m) => m.status === 'pending')
+    const list = (await members(batchId, trx)).filter((m) => m.status === 'pending')
     if (list.length) {
       const inserted = await trx
         .insertInto('local_mail')
@@ -137,44 +257,41 @@ async function sendNextBatchLocally() {
       `.execute(trx)
     }
     await trx.updateTable('email_batch').set({ status: 'sent', sent_at: sql`now()`, last_error: null }).where('id', '=', batchId).execute()
-    return { sent: list.length, failed: 0, pending: false }
+    return { sent: list.length }
   })
 }
 
-async function sendBatchThroughResend(batchId: string) {
-  const list = await members(batchId)
+async function sendBatchThroughResend(batch: RecordedBatch) {
   const outcome = await sendResendBatch(
-    batchId,
-    list.map((m) => m.message),
+    batch.id,
+    batch.members.map((m) => m.message),
   )
   if (!outcome.ok && !outcome.permanent) {
-    await db.updateTable('email_batch').set({ last_error: outcome.error, leased_until: null }).where('id', '=', batchId).execute()
-    await db.updateTable('email_log').set({ error: outcome.error, attempts: sql`attempts + 1` }).where('batch_id', '=', batchId).execute()
+    await db.updateTable('email_batch').set({ last_error: outcome.error, leased_until: null }).where('id', '=', batch.id).execute()
+    await db.updateTable('email_log').set({ error: outcome.error, attempts: sql`attempts + 1` }).where('batch_id', '=', batch.id).execute()
     return { sent: 0, failed: 0, pending: true }
   }
-  return db.transaction().execute(async (trx) => {
-    let sent = 0
-    let failed = 0
-    const pending = list.filter((m) => m.status === 'pending')
-    const byId = new Map(list.map((m, i) => [m.id, i]))
-    for (const m of pending) {
-      const r = outcome.ok ? outcome.results[byId.get(m.id) ?? 0] : { error: outcome.error }
-      if ('id' in r) {
-        sent++
-        await trx.updateTable('email_log').set({ status: 'sent', provider_id: r.id, sent_at: sql`now()`, error: null, attempts: sql`attempts + 1` }).where('id', '=', m.id).execute()
-      } else {
-        failed++
-        console.error(`[email] ${m.key} failed permanently: ${r.error}`)
-        await trx.updateTable('email_log').set({ status: 'failed', error: r.error.slice(0, 2000), attempts: sql`attempts + 1` }).where('id', '=', m.id).execute()
-      }
-    }
-    await trx
-      .updateTable('email_batch')
-      .set({ status: outcome.ok ? 'sent' : 'failed', sent_at: sql`now()`, last_error: outcome.ok ? null : outcome.error })
-      .where('id', '=', batchId)
-      .execute()
-    return { sent, failed, pending: false }
+  const results = batch.members.flatMap((m, i): { id: string; provider_id: string | null; error: string | null }[] => {
+    if (m.status !== 'pending') return []
+    const r = outcome.ok ? outcome.results[i] : { error: outcome.error }
+    if ('id' in r) return [{ id: m.id, provider_id: r.id, error: null }]
+    console.error(`[email] ${m.key} failed permanently: ${r.error}`)
+    return [{ id: m.id, provider_id: null, error: r.error.slice(0, 2000) }]
   })
+  // One statement records every member's outcome and the batch's (atomic without a transaction).
+  await sql`
+    WITH v AS (SELECT * FROM jsonb_to_recordset(${JSON.stringify(results)}::jsonb) AS v(id uuid, provider_id text, error text)),
+    logged AS (
+      UPDATE email_log l
+         SET status = CASE WHEN v.error IS NULL THEN 'sent' ELSE 'failed' END, provider_id = v.provider_id,
+             sent_at = CASE WHEN v.error IS NULL THEN now() ELSE l.sent_at END, error = v.error, attempts = l.attempts + 1
+        FROM v WHERE l.id = v.id AND l.status = 'pending'
+    )
+    UPDATE email_batch SET status = ${outcome.ok ? 'sent' : 'failed'}, sent_at = now(), last_error = ${outcome.ok ? null : outcome.error}
+     WHERE id = ${batch.id}
+  `.execute(db)
+  const failed = results.filter((r) => r.error !== null).length
+  return { sent: results.length - failed, failed, pending: false }
 }
 
 /** Messages with attachments (calendar files) go one by one, each under its own e-mail key. */

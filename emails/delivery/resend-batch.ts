@@ -20,27 +20,68 @@ export type BatchOutcome =
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
-let nextAllowedAt = 0
+/**
+ * Paces requests to Resend at its rate limit from the first request on,
+ * rather than sending until `ratelimit-remaining` reaches 0 and then
+ * sleeping whole `ratelimit-reset` seconds (which wastes most of a window).
+ * Resend's limit is per team and per second; its `ratelimit-limit` header
+ * gives the rate in force. Request starts are spaced at least 1/rate apart
+ * (plus a few ms, so that arrival jitter never puts rate + 1 requests in one
+ * of the provider's windows), by one queue per process shared by every
+ * batch in flight. A 429 pauses everyone for its `retry-after`.
+ */
+const MARGIN_MS = 4
+let ratePerSecond: number | undefined
+let lastStart = Number.NEGATIVE_INFINITY
+let pausedUntil = 0
+let queue: Promise<unknown> = Promise.resolve()
+
+function interval() {
+  return 1000 / (ratePerSecond ?? deliveryConfig().EMAIL_RATE_PER_SECOND) + MARGIN_MS
+}
+
+/** Resolves when this request may start; requests start in the order they asked. */
+export function takeSendSlot(): Promise<void> {
+  const slot = queue.then(async () => {
+    for (;;) {
+      // Re-checked in short steps: a response may raise the rate (or a 429 pause it) meanwhile.
+      const wait = Math.max(lastStart + interval(), pausedUntil) - Date.now()
+      if (wait <= 0) break
+      await sleep(Math.min(wait, 50))
+    }
+    lastStart = Date.now()
+  })
+  queue = slot
+  return slot
+}
+
+function learnRate(headers: Record<string, string> | null | undefined) {
+  const limit = Number(headers?.['ratelimit-limit'])
+  if (Number.isFinite(limit) && limit > 0) ratePerSecond = limit
+}
+
+/** Header names in the order jsonb keeps object keys (shorter first, then bytewise): a message read back from email_log serialises the same. */
+function orderedHeaders(headers: Record<string, string> | undefined) {
+  if (!headers) return undefined
+  return Object.fromEntries(Object.entries(headers).sort(([a], [b]) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0)))
+}
 
 /**
  * Sends one recorded batch through Resend's batch endpoint with permissive
  * validation (one bad address fails alone). The batch id is the
  * Idempotency-Key and the payload is byte-for-byte the recorded one, as
- * Resend requires for a retry. Honours the rate-limit headers: waits
- * `retry-after` on 429, backs off on 5xx and network failures.
+ * Resend requires for a retry (the same fields in the same order, whether
+ * the message comes from memory or back from email_log). Paced at the rate
+ * limit; waits `retry-after` on 429, backs off on 5xx and network failures.
  */
 export async function sendResendBatch(batchId: string, messages: BatchMessage[]): Promise<BatchOutcome> {
   const { EMAIL_BACKOFF_MS, EMAIL_MAX_ATTEMPTS } = deliveryConfig()
-  const payload: CreateBatchOptions = messages.map((m) => ({ from: m.from, to: m.to, subject: m.subject, html: m.html, text: m.text, headers: m.headers }))
+  const payload: CreateBatchOptions = messages.map((m) => ({ from: m.from, to: m.to, subject: m.subject, html: m.html, text: m.text, headers: orderedHeaders(m.headers) }))
   let lastError = 'no attempt'
   for (let attempt = 1; attempt <= EMAIL_MAX_ATTEMPTS; attempt++) {
-    const wait = nextAllowedAt - Date.now()
-    if (wait > 0) await sleep(wait)
+    await takeSendSlot()
     const { data, error, headers } = await resendClient().batch.send(payload, { idempotencyKey: batchId, batchValidation: 'permissive' })
-    // Rate-limit headers: when the window is used up, wait for its reset before the next call.
-    const remaining = Number(headers?.['ratelimit-remaining'])
-    const reset = Number(headers?.['ratelimit-reset'])
-    if (headers && Number.isFinite(remaining) && remaining <= 0 && Number.isFinite(reset)) nextAllowedAt = Date.now() + reset * 1000
+    learnRate(headers)
     if (!error && data) {
       const failed = new Map((('errors' in data ? data.errors : undefined) ?? []).map((e) => [e.index, e.message]))
       const ids = [...data.data]
@@ -51,7 +92,7 @@ export async function sendResendBatch(batchId: string, messages: BatchMessage[])
     if (status !== null && status !== 429 && status < 500) return { ok: false, permanent: true, error: lastError }
     if (attempt === EMAIL_MAX_ATTEMPTS) break
     const retryAfter = Number(headers?.['retry-after'])
-    if (status === 429 && Number.isFinite(retryAfter)) await sleep(retryAfter * 1000)
+    if (status === 429 && Number.isFinite(retryAfter)) pausedUntil = Math.max(pausedUntil, Date.now() + retryAfter * 1000)
     else await sleep(EMAIL_BACKOFF_MS * 2 ** (attempt - 1))
   }
   return { ok: false, permanent: false, error: lastError }

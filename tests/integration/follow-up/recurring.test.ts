@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { deliverPending } from '#emails/delivery/deliver.ts'
 import { db } from '#server/db.ts'
 import { openRecurringPeriods } from '#server/services/follow-up/open-recurring-periods.ts'
 import { runReminderSweep } from '#server/services/follow-up/run-reminder-sweep.ts'
@@ -26,6 +27,8 @@ describe('reporting cycles', () => {
     // The new period is reminded like any assignment: 3 days before its own due date.
     const before = await db.selectFrom('email_log').select('key').execute()
     await runReminderSweep({ asOf: parseAsOf('2027-12-28') })
+    // The subject is written when the reminder is delivered.
+    await deliverPending()
     const reminded = await db.selectFrom('email_log').select(['recipient', 'subject']).where('key', 'not in', before.length ? before.map((b) => b.key) : ['-']).orderBy('recipient').execute()
     expect(reminded.map((r) => r.subject)).toEqual(['[Argentina] 1.1.1.3 vence en 3 días', '[Brasil] 1.1.1.3 vence em 3 dias'])
   })

@@ -1,0 +1,112 @@
+import { sql, type Kysely, type Transaction } from 'kysely'
+import type { DB, Locale } from '#db/types.ts'
+import type { AssignmentInfo, ReminderKind } from './follow-up.ts'
+
+type Db = Kysely<DB> | Transaction<DB>
+
+const OPEN = sql`('not_started','in_progress','blocked')`
+
+/**
+ * The reminder sweep in one statement: every reached occasion of every open
+ * assignment (due soon 14 and 3 days before, overdue weekly from the day
+ * after, the escalation at 30 days), the LATEST occasion of each rule only
+ * (a first run three days before a due date yields the 3-day reminder, not
+ * the stale 14-day one), for each recipient who wants it, claimed by
+ * inserting its email_log row. The UNIQUE key (kind:user:assignment:occasion)
+ * is the send-once guarantee: an occasion already logged — sent, or claimed
+ * by another sweep or worker — inserts nothing. The message itself is
+ * rendered when delivery forms its batch (findReminderRenderRows); the row
+ * keeps what that needs: kind, assignment, recipient, occasion, the sweep's
+ * clock and the recipient's language.
+ */
+export async function claimReminders(db: Db, asOf: Date): Promise<{ candidates: number; claimed: number }> {
+  const result = await sql<{ candidates: number; claimed: number }>`
+    WITH a AS (
+      SELECT a.id, a.workspace_id, a.assignee_kind, a.country_id, a.organisation_id, a.due_date,
+             ((${asOf}::timestamptz AT TIME ZONE COALESCE(c.time_zone, w.time_zone))::date) AS today
+      FROM assignment a
+      JOIN workspace w ON w.id = a.workspace_id
+      LEFT JOIN country c ON c.id = a.country_id
+      WHERE a.status IN ${OPEN} AND a.due_date <= (${asOf}::timestamptz)::date + 15
+    ), occ AS (
+      SELECT a.*, r.kind, r.occasion
+      FROM a CROSS JOIN LATERAL (
+        SELECT 'due_soon'::text AS kind,
+               CASE WHEN a.today >= a.due_date - 3 THEN a.due_date - 3 ELSE a.due_date - 14 END AS occasion
+         WHERE a.today >= a.due_date - 14 AND a.today <= a.due_date
+        UNION ALL
+        SELECT 'overdue', a.due_date + 1 + 7 * ((a.today - (a.due_date + 1)) / 7)
+         WHERE a.today > a.due_date
+        UNION ALL
+        SELECT 'overdue_escalation', a.due_date + 30
+         WHERE a.today >= a.due_date + 30
+      ) r
+    ), rcpt AS MATERIALIZED (
+      SELECT occ.kind || ':' || u.id || ':' || occ.id || ':' || occ.occasion AS key,
+             occ.workspace_id, u.id AS user_id, u.email, occ.kind, occ.id AS assignment_id,
+             to_char(occ.occasion, 'YYYY-MM-DD') AS occasion,
+             CASE WHEN occ.kind = 'overdue_escalation' THEN 'escalations' ELSE 'reminders' END AS category,
+             COALESCE(u.locale, mc.locale, w.default_locale) AS locale
+      FROM occ
+      JOIN workspace w ON w.id = occ.workspace_id
+      JOIN membership m ON m.workspace_id = occ.workspace_id AND m.deactivated_at IS NULL AND (
+        CASE WHEN occ.kind = 'overdue_escalation' THEN m.role = 'secretariat'
+             ELSE (occ.assignee_kind = 'country' AND m.role = 'focal_point' AND m.country_id = occ.country_id)
+               OR (occ.assignee_kind = 'organisation' AND m.role = 'partner' AND m.organisation_id = occ.organisation_id)
+               OR (occ.assignee_kind = 'secretariat' AND m.role = 'secretariat') END)
+      LEFT JOIN country mc ON mc.id = m.country_id
+      JOIN app_user u ON u.id = m.user_id AND u.email_bounced_at IS NULL
+      LEFT JOIN notification_preference p
+        ON p.user_id = u.id AND p.category = CASE WHEN occ.kind = 'overdue_escalation' THEN 'escalations' ELSE 'reminders' END
+      WHERE COALESCE(p.mode, 'immediate') = 'immediate'
+    ), ins AS (
+      -- subject stays empty until the message is rendered; the e-mail log page shows the kind until then.
+      INSERT INTO email_log (key, workspace_id, user_id, recipient, kind, category, subject, subject_id, occasion, as_of, locale)
+      SELECT key, workspace_id, user_id, email, kind, category, '', assignment_id, occasion, ${asOf}::timestamptz, locale FROM rcpt
+      ON CONFLICT (key) DO NOTHING
+      RETURNING 1
+    )
+    SELECT (SELECT count(*) FROM rcpt)::int AS candidates, (SELECT count(*) FROM ins)::int AS claimed
+  `.execute(db)
+  return result.rows[0] ?? { candidates: 0, claimed: 0 }
+}
+
+/** A claimed reminder with everything its message shows, as of the sweep that claimed it. */
+export interface ReminderRenderRow extends Omit<AssignmentInfo, 'assignment_id'> {
+  id: string
+  key: string
+  kind: ReminderKind
+  user_id: string | null
+  email: string
+  name: string | null
+  locale: Locale
+  as_of: Date
+  /** NULL when the assignment no longer exists. */
+  assignment_id: string | null
+}
+
+/**
+ * The rows of a batch that still need rendering (payload NULL, as_of set),
+ * joined with their assignment and recipient: one statement per batch.
+ * The assignee's day is taken at the row's as_of, like the sweep did.
+ */
+export async function findReminderRenderRows(db: Db, ids: string[]): Promise<ReminderRenderRow[]> {
+  if (!ids.length) return []
+  const result = await sql<ReminderRenderRow>`
+    SELECT l.id, l.key, l.kind, l.user_id, l.recipient AS email, u.name, l.locale, l.as_of,
+           a.id AS assignment_id, a.workspace_id, ws.slug AS workspace_slug, ws.name AS workspace_name, a.assignee_kind,
+           trim(ac.code) AS country_code, ac.name_es AS country_name_es, ac.name_pt AS country_name_pt, ac.name_en AS country_name_en,
+           ao.name AS organisation_name, pn.code AS task_code, pn.title AS task_title,
+           to_char(a.due_date, 'YYYY-MM-DD') AS due_date, a.status, a.period,
+           to_char((l.as_of AT TIME ZONE COALESCE(ac.time_zone, ws.time_zone))::date, 'YYYY-MM-DD') AS today
+    FROM email_log l
+    LEFT JOIN app_user u ON u.id = l.user_id
+    LEFT JOIN assignment a ON a.id = l.subject_id
+    LEFT JOIN workspace ws ON ws.id = a.workspace_id
+    LEFT JOIN plan_node pn ON pn.id = a.task_id
+    LEFT JOIN country ac ON ac.id = a.country_id
+    LEFT JOIN organisation ao ON ao.id = a.organisation_id
+    WHERE l.id = ANY(${sql.val(ids)}::uuid[])
+  `.execute(db)
+  return result.rows
+}

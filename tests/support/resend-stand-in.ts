@@ -40,6 +40,8 @@ export interface ResendStandIn {
   sent: SentEmail[]
   /** Answers the next requests with these failures, in order. */
   failNext(...failures: ScriptedFailure[]): void
+  /** Holds the next request's answer until the returned function is called. */
+  holdNext(): () => void
   reset(): void
   close(): Promise<void>
 }
@@ -65,8 +67,16 @@ function canonical(value: unknown): string {
   return JSON.stringify(value)
 }
 
-export async function startResendStandIn(options: { apiKey?: string } = {}): Promise<ResendStandIn> {
+/**
+ * `rateLimit`: requests per second, as Resend counts them (fixed one-second
+ * windows from the first request of each; beyond it, 429 with retry-after),
+ * with the ratelimit-* headers on every answer.
+ */
+export async function startResendStandIn(options: { apiKey?: string; rateLimit?: number } = {}): Promise<ResendStandIn> {
   const apiKey = options.apiKey ?? 're_test_stand_in'
+  const holds: Promise<void>[] = []
+  let windowStart = 0
+  let used = 0
   const requests: RecordedRequest[] = []
   const sent: SentEmail[] = []
   const failures: ScriptedFailure[] = []
@@ -75,6 +85,9 @@ export async function startResendStandIn(options: { apiKey?: string } = {}): Pro
 
   const server: Server = createServer(async (req, res) => {
     const raw = await readBody(req)
+    const arrived = Date.now()
+    const hold = holds.shift()
+    if (hold) await hold
     let body: unknown = null
     try {
       body = raw ? JSON.parse(raw) : null
@@ -83,10 +96,24 @@ export async function startResendStandIn(options: { apiKey?: string } = {}): Pro
     }
     const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')]))
     const path = (req.url ?? '/').split('?')[0]
+    let rate: Record<string, string> = {}
     const answer = (status: number, payload: unknown, extra: Record<string, string> = {}) => {
       requests.push({ method: req.method ?? 'GET', path, headers, body, status })
-      res.writeHead(status, { 'content-type': 'application/json', ...extra })
+      res.writeHead(status, { 'content-type': 'application/json', ...rate, ...extra })
       res.end(JSON.stringify(payload))
+    }
+    if (options.rateLimit) {
+      if (arrived - windowStart >= 1000) {
+        windowStart = arrived
+        used = 0
+      }
+      const reset = String(Math.max(1, Math.ceil((windowStart + 1000 - arrived) / 1000)))
+      if (used >= options.rateLimit) {
+        rate = { 'ratelimit-limit': String(options.rateLimit), 'ratelimit-remaining': '0', 'ratelimit-reset': reset }
+        return answer(429, { statusCode: 429, name: 'rate_limit_exceeded', message: 'Too many requests' }, { 'retry-after': reset })
+      }
+      used++
+      rate = { 'ratelimit-limit': String(options.rateLimit), 'ratelimit-remaining': String(options.rateLimit - used), 'ratelimit-reset': reset }
     }
 
     if (headers.authorization !== `Bearer ${apiKey}`) return answer(401, { statusCode: 401, name: 'missing_api_key', message: 'API key is invalid' })
@@ -139,10 +166,16 @@ export async function startResendStandIn(options: { apiKey?: string } = {}): Pro
     requests,
     sent,
     failNext: (...f) => failures.push(...f),
+    holdNext() {
+      let release = () => {}
+      holds.push(new Promise<void>((resolve) => (release = resolve)))
+      return () => release()
+    },
     reset() {
       requests.length = 0
       sent.length = 0
       failures.length = 0
+      holds.length = 0
       byKey.clear()
     },
     close: () => new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve()))),

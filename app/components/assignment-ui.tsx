@@ -14,14 +14,30 @@ export function OverdueBadge() {
   return <span className="badge-overdue">{t('overdue')}</span>
 }
 
+export interface Formatters {
+  instant: (iso: string) => string
+  day: (date: string | null) => string
+}
+
+// Building an Intl.DateTimeFormat costs far more than formatting with one (it
+// showed in the web process's CPU profile), and a page asks for the same
+// pair on every render: one pair per (locale, time zone). The key space is
+// bounded by the three languages × the IANA zones people pick.
+const formatterCache = new Map<string, Formatters>()
+
 /** Instants in the viewer's time zone; calendar dates as the day they are (no shifting). */
-export function formatters(locale: string, timeZone: string) {
+export function formatters(locale: string, timeZone: string): Formatters {
+  const key = `${locale}\u0000${timeZone}`
+  const cached = formatterCache.get(key)
+  if (cached) return cached
   const instant = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone })
   const day = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' })
-  return {
+  const made: Formatters = {
     instant: (iso: string) => instant.format(new Date(iso)),
     day: (date: string | null) => (date ? day.format(new Date(`${date}T00:00:00Z`)) : ''),
   }
+  formatterCache.set(key, made)
+  return made
 }
 
 export function formatBytes(bytes: number | null, locale: string) {

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Form, Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { RouteError } from '#app/components/route-error.tsx'
-import { ASSIGNMENT_STATUSES, formatters, OverdueBadge, StatusBadge } from '#app/components/assignment-ui.tsx'
+import { ASSIGNMENT_STATUSES, formatters } from '#app/components/assignment-ui.tsx'
 import type { AppLocale } from '#app/i18n/config.ts'
 import { type AssignmentItem, isAppError, listAssignments, listBoardOptions, type TListAssignments, translator } from '#app/utils/assignments.server.ts'
 import { requireWorkspace } from '#app/utils/workspace.server.ts'
@@ -51,47 +51,56 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     cursor: one('cursor'),
     limit: PAGE_SIZE,
   }
-  let items: AssignmentItem[] = []
+  let items: BoardItem[] = []
   let nextCursor: string | null = null
   let error: { field: string; message: string; cursor: boolean } | null = null
-  try {
-    const page = await listAssignments(actor, input)
-    items = page.items
+  // The page, the secretariat's "waiting for verification" box and the filter options are independent: ask at once.
+  const [page, waiting, options] = await Promise.all([
+    listAssignments(actor, input).catch((e: unknown) => {
+      if (!isAppError(e) || e.code !== 'BAD_REQUEST') throw e
+      const field = FIELD_OF_PARAM[String(e.details.field ?? '').split('.')[0]] ?? String(e.details.field ?? '')
+      error = { field, message: e.message.replace(/^[\w.]+: /, ''), cursor: field === 'cursor' }
+      return null
+    }),
+    membership.role === 'secretariat' ? listAssignments(actor, { workspaceId: membership.workspaceId, status: 'submitted', limit: 10 }) : null,
+    listBoardOptions(actor, { workspaceId: membership.workspaceId }),
+  ])
+  if (page) {
+    items = page.items.map(boardItem)
     nextCursor = page.nextCursor
-  } catch (e) {
-    if (!isAppError(e) || e.code !== 'BAD_REQUEST') throw e
-    const field = FIELD_OF_PARAM[String(e.details.field ?? '').split('.')[0]] ?? String(e.details.field ?? '')
-    error = { field, message: e.message.replace(/^[\w.]+: /, ''), cursor: field === 'cursor' }
   }
-  const waiting =
-    membership.role === 'secretariat' ? (await listAssignments(actor, { workspaceId: membership.workspaceId, status: 'submitted', limit: 10 })) : null
-  const options = await listBoardOptions(actor, { workspaceId: membership.workspaceId })
   const t = translator(context.locale)
-  const page: PageData = {
+  const data: PageData = {
     slug: membership.slug,
     filters,
     items,
     nextCursor,
     hasCursor: !!input.cursor,
     error,
-    waiting,
+    waiting: waiting ? { items: waiting.items.map(boardItem), nextCursor: waiting.nextCursor } : null,
     countries: options.countries.map((c) => ({ code: c.code, name: context.locale === 'pt' ? c.name_pt : context.locale === 'en' ? c.name_en : c.name_es })),
     organisations: options.organisations,
     locale: context.locale,
     timeZone: actor.timeZone,
     pageTitle: `${t('title', { ns: 'board' })} · ${membership.name} · Ruta`,
   }
-  return page
+  return data
+}
+
+/** What a row of the board shows: the loader data carries nothing more (it is serialised into every page). */
+type BoardItem = Pick<AssignmentItem, 'id' | 'taskCode' | 'taskTitle' | 'countryCode' | 'status' | 'dueDate' | 'overdue'>
+function boardItem(item: AssignmentItem): BoardItem {
+  return { id: item.id, taskCode: item.taskCode, taskTitle: item.taskTitle, countryCode: item.countryCode, status: item.status, dueDate: item.dueDate, overdue: item.overdue }
 }
 
 interface PageData {
   slug: string
   filters: { country: string[]; status: string[]; objective: string; lead: string; overdue: boolean; dueFrom: string; dueTo: string }
-  items: AssignmentItem[]
+  items: BoardItem[]
   nextCursor: string | null
   hasCursor: boolean
   error: { field: string; message: string; cursor: boolean } | null
-  waiting: { items: AssignmentItem[]; nextCursor: string | null } | null
+  waiting: { items: BoardItem[]; nextCursor: string | null } | null
   countries: { code: string; name: string }[]
   organisations: { code: string; name: string }[]
   locale: AppLocale
@@ -130,7 +139,12 @@ export default function Board() {
         {t('errors.filter', { field: t(`filters.${field}`) })}
       </p>
     ) : null
-  const countryName = (code: string | null) => (code ? (data.countries.find((c) => c.code === code)?.name ?? code) : t('secretariat'))
+  const countryNames = new Map(data.countries.map((c) => [c.code, c.name]))
+  const secretariatName = t('secretariat')
+  const countryName = (code: string | null) => (code ? (countryNames.get(code) ?? code) : secretariatName)
+  // Each label once per render, not once per row (i18next's t() showed in the page's CPU profile).
+  const statusLabels = new Map<string, string>(ASSIGNMENT_STATUSES.map((s) => [s, ta(`statuses.${s}`)]))
+  const overdueLabel = ta('overdue')
 
   return (
     <section aria-labelledby="board-title" className="board">
@@ -182,7 +196,7 @@ export default function Board() {
               <option value="">{t('filters.any')}</option>
               {ASSIGNMENT_STATUSES.map((s) => (
                 <option key={s} value={s}>
-                  {ta(`statuses.${s}`)}
+                  {statusLabels.get(s)}
                 </option>
               ))}
             </select>
@@ -265,10 +279,10 @@ export default function Board() {
                 </td>
                 <td>{countryName(item.countryCode)}</td>
                 <td>
-                  <StatusBadge status={item.status} />
+                  <span className={`status status-${item.status}`}>{statusLabels.get(item.status)}</span>
                 </td>
                 <td>
-                  <time dateTime={item.dueDate}>{fmt.day(item.dueDate)}</time> {item.overdue ? <OverdueBadge /> : null}
+                  <time dateTime={item.dueDate}>{fmt.day(item.dueDate)}</time> {item.overdue ? <span className="badge-overdue">{overdueLabel}</span> : null}
                 </td>
               </tr>
             ))}

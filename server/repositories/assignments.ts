@@ -331,11 +331,23 @@ export async function listPage(
   return q.selectFrom(union.as('page')).selectAll().orderBy('rank').orderBy('due_date').orderBy('id').limit(page.limit + 1).execute()
 }
 
-/** The member states and organisations of a workspace, for the board's filters. */
+/** The member states and organisations of a workspace, for the board's filters (one statement). */
 export async function boardOptions(q: Q, workspaceId: string) {
-  const [countries, organisations] = await Promise.all([
-    q.selectFrom('country').select(['code', 'name_es', 'name_pt', 'name_en']).where('workspace_id', '=', workspaceId).orderBy('code').execute(),
-    q.selectFrom('organisation').select(['code', 'name']).where('workspace_id', '=', workspaceId).orderBy('code').execute(),
-  ])
-  return { countries: countries.map((c) => ({ ...c, code: c.code.trim() })), organisations }
+  const rows = await q
+    .selectFrom('country')
+    .select([sql<'country' | 'organisation'>`'country'`.as('kind'), 'code', 'name_es', 'name_pt', 'name_en', sql<string>`''`.as('name')])
+    .where('workspace_id', '=', workspaceId)
+    .unionAll(
+      q
+        .selectFrom('organisation')
+        .select([sql<'country' | 'organisation'>`'organisation'`.as('kind'), 'code', sql<string>`''`.as('name_es'), sql<string>`''`.as('name_pt'), sql<string>`''`.as('name_en'), 'name'])
+        .where('workspace_id', '=', workspaceId),
+    )
+    .orderBy('kind')
+    .orderBy('code')
+    .execute()
+  return {
+    countries: rows.filter((r) => r.kind === 'country').map((c) => ({ code: c.code.trim(), name_es: c.name_es, name_pt: c.name_pt, name_en: c.name_en })),
+    organisations: rows.filter((r) => r.kind === 'organisation').map((o) => ({ code: o.code, name: o.name })),
+  }
 }

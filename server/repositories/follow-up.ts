@@ -2,9 +2,10 @@ import { sql, type Kysely, type Transaction } from 'kysely'
 import type { DB, Locale, NotificationCategory } from '#db/types.ts'
 
 /**
- * Queries of the follow-up engine: the reminder sweep, event notifications,
- * the outbox relay and the e-mail log (digests: digests.ts). Set-based: one query per
- * sweep, whatever the number of assignments.
+ * Queries of the follow-up engine: event notifications, claiming e-mails,
+ * the outbox relay and the e-mail log (the reminder sweep: reminders.ts;
+ * digests: digests.ts). Set-based: one query per sweep, whatever the number
+ * of assignments.
  */
 type Db = Kysely<DB> | Transaction<DB>
 
@@ -39,105 +40,14 @@ export interface Recipient {
   locale: Locale
 }
 
-export interface ReminderCandidate extends AssignmentInfo, Recipient {
-  kind: ReminderKind
-  occasion: string
-  key: string
-  already: boolean
-}
-
-const OPEN = sql`('not_started','in_progress','blocked')`
-
-/**
- * Every reached reminder occasion, one per (recipient, kind, assignment):
- * the LATEST reached occasion of each rule only (a first run three days
- * before a due date yields the 3-day reminder, not the stale 14-day one).
- * `already` says the e-mail log holds that key (sent or being sent).
- */
-export async function findReminderCandidates(db: Db, asOf: Date): Promise<ReminderCandidate[]> {
-  return (await findReminderCandidatePage(db, asOf, null, null)).candidates
-}
-
-/**
- * One page of findReminderCandidates: the candidates of the next `pageSize`
- * open assignments (due within 15 days or past) after `afterId`, keyset on
- * assignment.id, so a sweep holds one page in memory however large the
- * workspace. `lastId` is the key to continue from; null when done.
- */
-export async function findReminderCandidatePage(
-  db: Db,
-  asOf: Date,
-  afterId: string | null,
-  pageSize: number | null,
-): Promise<{ candidates: ReminderCandidate[]; lastId: string | null }> {
-  const page = await sql<{ id: string }>`
-    SELECT a.id FROM assignment a
-    WHERE a.status IN ${OPEN} AND a.due_date <= (${asOf}::timestamptz)::date + 15
-      AND (${afterId}::uuid IS NULL OR a.id > ${afterId}::uuid)
-    ORDER BY a.id
-    ${pageSize === null ? sql`` : sql`LIMIT ${pageSize}`}
-  `.execute(db)
-  const ids = page.rows.map((r) => r.id)
-  if (!ids.length) return { candidates: [], lastId: null }
-  const lastId = pageSize !== null && ids.length === pageSize ? ids[ids.length - 1] : null
-  const result = await sql<ReminderCandidate>`
-    WITH a AS (
-      SELECT a.id, a.workspace_id, a.assignee_kind, a.country_id, a.organisation_id, a.due_date, a.status, a.period,
-             ((${asOf}::timestamptz AT TIME ZONE COALESCE(c.time_zone, w.time_zone))::date) AS today
-      FROM assignment a
-      JOIN workspace w ON w.id = a.workspace_id
-      LEFT JOIN country c ON c.id = a.country_id
-      WHERE a.id = ANY(${sql.val(ids)}::uuid[])
-    ), occ AS (
-      SELECT a.*, r.kind, r.occasion
-      FROM a CROSS JOIN LATERAL (
-        SELECT 'due_soon'::text AS kind,
-               CASE WHEN a.today >= a.due_date - 3 THEN a.due_date - 3 ELSE a.due_date - 14 END AS occasion
-         WHERE a.today >= a.due_date - 14 AND a.today <= a.due_date
-        UNION ALL
-        SELECT 'overdue', a.due_date + 1 + 7 * ((a.today - (a.due_date + 1)) / 7)
-         WHERE a.today > a.due_date
-        UNION ALL
-        SELECT 'overdue_escalation', a.due_date + 30
-         WHERE a.today >= a.due_date + 30
-      ) r
-    ), rcpt AS (
-      SELECT occ.*, u.id AS user_id, u.email, u.name,
-             COALESCE(u.locale, mc.locale, w.default_locale) AS locale,
-             occ.kind || ':' || u.id || ':' || occ.id || ':' || occ.occasion AS key
-      FROM occ
-      JOIN workspace w ON w.id = occ.workspace_id
-      JOIN membership m ON m.workspace_id = occ.workspace_id AND m.deactivated_at IS NULL AND (
-        CASE WHEN occ.kind = 'overdue_escalation' THEN m.role = 'secretariat'
-             ELSE (occ.assignee_kind = 'country' AND m.role = 'focal_point' AND m.country_id = occ.country_id)
-               OR (occ.assignee_kind = 'organisation' AND m.role = 'partner' AND m.organisation_id = occ.organisation_id)
-               OR (occ.assignee_kind = 'secretariat' AND m.role = 'secretariat') END)
-      LEFT JOIN country mc ON mc.id = m.country_id
-      JOIN app_user u ON u.id = m.user_id AND u.email_bounced_at IS NULL
-      LEFT JOIN notification_preference p
-        ON p.user_id = u.id AND p.category = CASE WHEN occ.kind = 'overdue_escalation' THEN 'escalations' ELSE 'reminders' END
-      WHERE COALESCE(p.mode, 'immediate') = 'immediate'
-    )
-    SELECT r.kind, to_char(r.occasion, 'YYYY-MM-DD') AS occasion, r.key,
-           EXISTS (SELECT 1 FROM email_log l WHERE l.key = r.key) AS already,
-           r.user_id, r.email, r.name, r.locale,
-           to_char(r.today, 'YYYY-MM-DD') AS today,
-           ${assignmentColumns}
-    FROM rcpt r
-    JOIN assignment a ON a.id = r.id
-    ${assignmentJoins}
-    ORDER BY r.workspace_id, r.user_id, r.kind, a.due_date
-  `.execute(db)
-  return { candidates: result.rows, lastId }
-}
-
-const assignmentColumns = sql`
+/** What every assignment e-mail shows (AssignmentInfo but `today`), from `assignment a` joined with assignmentJoins. */
+export const assignmentColumns = sql`
   a.id AS assignment_id, a.workspace_id, ws.slug AS workspace_slug, ws.name AS workspace_name, a.assignee_kind,
   trim(ac.code) AS country_code, ac.name_es AS country_name_es, ac.name_pt AS country_name_pt, ac.name_en AS country_name_en,
   ao.name AS organisation_name, pn.code AS task_code, pn.title AS task_title,
   to_char(a.due_date, 'YYYY-MM-DD') AS due_date, a.status, a.period`
 
-const assignmentJoins = sql`
+export const assignmentJoins = sql`
   JOIN workspace ws ON ws.id = a.workspace_id
   JOIN plan_node pn ON pn.id = a.task_id
   LEFT JOIN country ac ON ac.id = a.country_id

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely'
 import type { DB, Locale } from '#db/types.ts'
-import type { AssignmentInfo, ReminderKind } from './follow-up.ts'
+import { assignmentColumns, assignmentJoins, type AssignmentInfo, type ReminderKind } from './follow-up.ts'
 
 type Db = Kysely<DB> | Transaction<DB>
 
@@ -93,19 +93,11 @@ export interface ReminderRenderRow extends Omit<AssignmentInfo, 'assignment_id'>
 export async function findReminderRenderRows(db: Db, ids: string[]): Promise<ReminderRenderRow[]> {
   if (!ids.length) return []
   const result = await sql<ReminderRenderRow>`
-    SELECT l.id, l.key, l.kind, l.user_id, l.recipient AS email, u.name, l.locale, l.as_of,
-           a.id AS assignment_id, a.workspace_id, ws.slug AS workspace_slug, ws.name AS workspace_name, a.assignee_kind,
-           trim(ac.code) AS country_code, ac.name_es AS country_name_es, ac.name_pt AS country_name_pt, ac.name_en AS country_name_en,
-           ao.name AS organisation_name, pn.code AS task_code, pn.title AS task_title,
-           to_char(a.due_date, 'YYYY-MM-DD') AS due_date, a.status, a.period,
+    SELECT l.id, l.key, l.kind, l.user_id, l.recipient AS email, u.name, l.locale, l.as_of, ${assignmentColumns},
            to_char((l.as_of AT TIME ZONE COALESCE(ac.time_zone, ws.time_zone))::date, 'YYYY-MM-DD') AS today
     FROM email_log l
     LEFT JOIN app_user u ON u.id = l.user_id
-    LEFT JOIN assignment a ON a.id = l.subject_id
-    LEFT JOIN workspace ws ON ws.id = a.workspace_id
-    LEFT JOIN plan_node pn ON pn.id = a.task_id
-    LEFT JOIN country ac ON ac.id = a.country_id
-    LEFT JOIN organisation ao ON ao.id = a.organisation_id
+    LEFT JOIN (assignment a ${assignmentJoins}) ON a.id = l.subject_id
     WHERE l.id = ANY(${sql.val(ids)}::uuid[])
   `.execute(db)
   return result.rows

@@ -4,8 +4,19 @@ import { renderEmailFast } from '#emails/delivery/render.ts'
 import { db } from '#server/db.ts'
 import { env } from '#server/env.ts'
 import { translator } from '#server/i18n.ts'
-import { findDigestPage, markDigestSent, type DigestItemRow, type DigestRecipientRow } from '#server/repositories/digests.ts'
-import { claimEmails, type NewEmail } from '#server/repositories/follow-up.ts'
+import {
+  claimDigests,
+  findDigestLists,
+  findDigestNews,
+  findDigestPage,
+  findDigestReach,
+  type DigestItemRow,
+  type DigestListRow,
+  type DigestNewsRow,
+  type DigestReachRow,
+  type DigestRecipientRow,
+  type NewDigest,
+} from '#server/repositories/digests.ts'
 import { assigneeLabel, unsubscribeHeaders, type EmailPayload } from './compose.ts'
 import type { TSweepResult } from './run-reminder-sweep.ts'
 import { formatDate } from './time.ts'
@@ -15,63 +26,86 @@ const PAGE = 200
 /**
  * The digest sweep: for every member whose local 08:00 has come (daily, or
  * weekly on Mondays) and who has not had today's digest, builds it in their
- * language — unless nothing is new since the last one. Recipients are read
- * page by page so memory stays flat whatever their number. Claiming the
- * e-mail and moving last_digest_at happen in one transaction; the UNIQUE key
- * (user, workspace, local day) keeps a second worker from sending another.
+ * language — unless nothing is new since the last one. What digests list
+ * is read once per sweep, per scope (workspace, country, organisation) and
+ * per last-digest time, not per recipient; recipients are read page by page
+ * so memory stays flat whatever their number. Each page is claimed in one
+ * statement: the e-mails and their members' last_digest_at move together,
+ * and the UNIQUE key (user, workspace, local day) keeps a second worker from
+ * sending another.
  */
 export async function runDigestSweep(input: { asOf: Date; onPage?: (recipientsSeen: number) => Promise<void> }): Promise<TSweepResult & { nothingNew: number }> {
   const result = { claimed: 0, skipped: 0, nothingNew: 0 }
   let after = '00000000-0000-0000-0000-000000000000'
   let seen = 0
   const bodies: BodyCache = new Map()
-  // Pipelined: the next page is read while this one renders.
+  // Pipelined: the first page is read with the content, the next page while this one renders.
   let next: Promise<DigestRecipientRow[]> | null = findDigestPage(db, input.asOf, after, PAGE)
+  const content = await digestContent(input.asOf)
+  let claiming: Promise<void> | null = null
   while (next) {
     const page: DigestRecipientRow[] = await next
     if (!page.length) break
     after = page[page.length - 1].membership_id
     next = page.length < PAGE ? null : findDigestPage(db, input.asOf, after, PAGE)
-    const batch: { row: DigestRecipientRow; email: NewEmail }[] = []
+    const batch: NewDigest[] = []
     for (const row of page) {
       if (!row.is_due) continue
-      const bouncedSinceLast = (row.bounced ?? []).some((b) => b.since_last)
-      if (row.changes_count === 0 && row.newly_due === 0 && !bouncedSinceLast) {
+      const news = content.news.get(newsKey(row))
+      if (!news && !row.bounced_new) {
         result.nothingNew++
         continue
       }
-      const payload = await composeDigest(row, input.asOf, bodies)
+      const payload = await composeDigest(row, news, content, input.asOf, bodies)
       batch.push({
-        row,
-        email: {
-          key: `digest:${row.user_id}:${row.workspace_id}:${row.local_today}`,
-          workspace_id: row.workspace_id,
-          user_id: row.user_id,
-          recipient: row.email,
-          kind: 'digest',
-          category: 'digest',
-          subject: payload.subject,
-          subject_id: row.workspace_id,
-          occasion: row.local_today,
-          payload,
-        },
+        membership_id: row.membership_id,
+        key: `digest:${row.user_id}:${row.workspace_id}:${row.local_today}`,
+        workspace_id: row.workspace_id,
+        user_id: row.user_id,
+        recipient: row.email,
+        subject: payload.subject,
+        occasion: row.local_today,
+        payload,
       })
     }
-    if (batch.length) {
-      // One transaction per page: the claimed e-mails and their members' last_digest_at move together.
-      const claimed = await db.transaction().execute(async (trx) => {
-        const keys = new Set(await claimEmails(trx, batch.map((b) => b.email)))
-        const memberships = batch.filter((b) => keys.has(b.email.key)).map((b) => b.row.membership_id)
-        await markDigestSent(trx, memberships, input.asOf)
-        return keys.size
-      })
-      result.claimed += claimed
-      result.skipped += batch.length - claimed
-    }
+    // One claim at a time, overlapping the rendering of the next page.
+    await claiming
+    claiming = batch.length
+      ? claimDigests(db, batch, input.asOf).then((keys) => {
+          result.claimed += keys.length
+          result.skipped += batch.length - keys.length
+        })
+      : null
+    // Handled here so a failed claim is not an unhandled rejection while the next page renders; awaited below.
+    claiming?.catch(() => {})
     seen += page.length
     await input.onPage?.(seen)
   }
+  await claiming
   return result
+}
+
+interface DigestContent {
+  lists: Map<string, DigestListRow>
+  news: Map<string, DigestNewsRow>
+  reach: Map<string, DigestReachRow>
+}
+
+async function digestContent(asOf: Date): Promise<DigestContent> {
+  const [lists, news, reach] = await Promise.all([findDigestLists(db, asOf), findDigestNews(db, asOf), findDigestReach(db, asOf)])
+  return {
+    lists: new Map(lists.map((l) => [listKey(l.workspace_id, l.scope_kind, l.scope_id, l.list), l])),
+    news: new Map(news.map((n) => [newsKey(n), n])),
+    reach: new Map(reach.map((r) => [r.workspace_id, r])),
+  }
+}
+
+function listKey(workspaceId: string, scopeKind: string, scopeId: string | null, list: DigestListRow['list']) {
+  return `${workspaceId}|${scopeKind}|${scopeKind === 'all' ? '' : scopeId}|${list}`
+}
+
+function newsKey(k: Pick<DigestNewsRow, 'workspace_id' | 'scope_kind' | 'scope_id' | 'since' | 'tz'>) {
+  return `${k.workspace_id}|${k.scope_kind}|${k.scope_id}|${k.since}|${k.tz}`
 }
 
 type BodyCache = Map<string, { subject: string; html: string; text: string }>
@@ -89,12 +123,12 @@ function escapeHtml(value: string) {
  * body: it is rendered once with placeholders for the name and the
  * unsubscribe link, then filled in per recipient.
  */
-async function composeDigest(row: DigestRecipientRow, asOf: Date, bodies: BodyCache): Promise<EmailPayload> {
-  const key = `${row.locale}|${row.workspace_id}|${row.local_today}|${row.content_key}`
+async function composeDigest(row: DigestRecipientRow, news: DigestNewsRow | undefined, content: DigestContent, asOf: Date, bodies: BodyCache): Promise<EmailPayload> {
+  const key = `${row.locale}|${row.workspace_id}|${row.local_today}|${row.scope_kind}:${row.scope_id}:${row.role}:${row.since}`
   let body = bodies.get(key)
   if (!body) {
     if (bodies.size > 1000) bodies.clear()
-    body = renderDigestBody(row)
+    body = renderDigestBody(row, news, content)
     bodies.set(key, body)
   }
   const unsubscribe = await unsubscribeHeaders(row.user_id, 'digest', asOf)
@@ -109,7 +143,7 @@ async function composeDigest(row: DigestRecipientRow, asOf: Date, bodies: BodyCa
   }
 }
 
-function renderDigestBody(row: DigestRecipientRow) {
+function renderDigestBody(row: DigestRecipientRow, news: DigestNewsRow | undefined, content: DigestContent) {
   const locale = row.locale as AppLocale
   const t = translator(locale)
   const base = env().APP_URL
@@ -125,30 +159,34 @@ function renderDigestBody(row: DigestRecipientRow) {
   const byDate = toItem((i) => formatDate(i.due_date, locale))
   const byStatus = toItem((i) => t(`status.${i.status}`, { ns: 'followup' }))
   const nameOf = (c: { name_es: string | null; name_pt: string | null; name_en: string | null }) => (locale === 'pt' ? c.name_pt : locale === 'en' ? c.name_en : c.name_es) ?? ''
+  const secretariat = row.role === 'secretariat'
+  const reach = secretariat ? content.reach.get(row.workspace_id) : undefined
   const unreachable = [
-    ...(row.unreachable_countries ?? []).map((c) => t('digest.unreachableNoMember', { ns: 'followup', assignee: nameOf(c) })),
-    ...(row.bounced ?? []).map((b) => t('digest.unreachableBounced', { ns: 'followup', assignee: nameOf(b) || b.email, email: b.email })),
+    ...(reach?.unreachable_countries ?? []).map((c) => t('digest.unreachableNoMember', { ns: 'followup', assignee: nameOf(c) })),
+    ...(reach?.bounced ?? []).map((b) => t('digest.unreachableBounced', { ns: 'followup', assignee: nameOf(b) || b.email, email: b.email })),
   ]
-  const overdue = row.overdue ?? []
-  const dueSoon = row.due_soon ?? []
-  const toVerify = row.to_verify ?? []
-  const changes = row.changes ?? []
+  const list = (name: DigestListRow['list']) => content.lists.get(listKey(row.workspace_id, row.scope_kind, row.scope_id, name))
+  const none = { items: [], n: 0 }
+  const overdue = list('overdue') ?? none
+  const dueSoon = list('due_soon') ?? none
+  const toVerify = (secretariat ? list('to_verify') : undefined) ?? none
+  const changes = news?.changes ?? []
   return renderEmailFast(
     digestEmail,
     {
       recipientName: NAME,
       workspaceName: row.workspace_name,
       date: formatDate(row.local_today, locale),
-      overdue: overdue.map(byDate),
-      dueSoon: dueSoon.map(byDate),
-      toVerify: toVerify.map(byStatus),
+      overdue: overdue.items.map(byDate),
+      dueSoon: dueSoon.items.map(byDate),
+      toVerify: toVerify.items.map(byStatus),
       changes: changes.map(byStatus),
       unreachable,
       more: {
-        overdue: row.overdue_count - overdue.length,
-        dueSoon: row.due_soon_count - dueSoon.length,
-        toVerify: row.to_verify_count - toVerify.length,
-        changes: row.changes_count - changes.length,
+        overdue: overdue.n - overdue.items.length,
+        dueSoon: dueSoon.n - dueSoon.items.length,
+        toVerify: toVerify.n - toVerify.items.length,
+        changes: (news?.changes_count ?? 0) - changes.length,
       },
       preferencesUrl: `${base}/settings#notifications`,
       unsubscribeUrl: UNSUBSCRIBE,

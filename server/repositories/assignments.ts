@@ -1,5 +1,8 @@
-import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely'
+import { sql, type Expression, type Kysely, type RawBuilder, type Transaction } from 'kysely'
+import { jsonArrayFrom } from 'kysely/helpers/postgres'
 import type { AssignmentStatus, DB } from '#db/types.ts'
+import * as comments from './comments.ts'
+import * as evidence from './evidence.ts'
 
 type Q = Kysely<DB> | Transaction<DB>
 
@@ -144,8 +147,12 @@ export async function findRef(q: Q, id: string) {
     .executeTakeFirst()
 }
 
-/** One assignment with its task and assignee, for the assignment page and assignment.get. */
+/** One assignment with its task and assignee (what writes return). */
 export async function findDetail(q: Q, id: string, overdue: RawBuilder<boolean>) {
+  return detailQuery(q, id, overdue).executeTakeFirst()
+}
+
+function detailQuery(q: Q, id: string, overdue: RawBuilder<boolean>) {
   return q
     .selectFrom('assignment as a')
     .innerJoin('plan_node as pn', 'pn.id', 'a.task_id')
@@ -187,24 +194,33 @@ export async function findDetail(q: Q, id: string, overdue: RawBuilder<boolean>)
       sql<string | null>`coalesce(nullif(u.name, ''), u.email)`.as('updated_by_name'),
     ])
     .where('a.id', '=', id)
+}
+
+/**
+ * findDetail with everything the assignment page and assignment.get show,
+ * in one statement: the task's ancestors (root first), evidence and comments
+ * (oldest first) and history (newest first) as JSON arrays. Timestamps inside
+ * the arrays arrive as strings (JSON), not Dates.
+ */
+export async function findDetailWithRelations(q: Q, id: string, overdue: RawBuilder<boolean>) {
+  return detailQuery(q, id, overdue)
+    .select((eb) => [
+      sql<{ id: string; kind: string; code: string; title: string }[]>`(
+        WITH RECURSIVE up AS (
+          SELECT p.id, p.parent_id, p.kind, p.code, p.title, 0 AS depth FROM plan_node p WHERE p.id = a.task_id
+          UNION ALL
+          SELECT p.id, p.parent_id, p.kind, p.code, p.title, up.depth + 1 FROM plan_node p JOIN up ON p.id = up.parent_id
+        )
+        SELECT coalesce(json_agg(json_build_object('id', id, 'kind', kind, 'code', code, 'title', title) ORDER BY depth DESC), '[]') FROM up WHERE depth > 0
+      )`.as('path'),
+      jsonArrayFrom(evidence.listForAssignmentQuery(q, eb.ref('a.id'))).as('evidence'),
+      jsonArrayFrom(historyQuery(q, eb.ref('a.id'))).as('history'),
+      jsonArrayFrom(comments.listForAssignmentQuery(q, eb.ref('a.id'))).as('comments'),
+    ])
     .executeTakeFirst()
 }
 
-/** The ancestors of a plan node, root first (one recursive query). */
-export async function ancestors(q: Q, nodeId: string) {
-  const result = await sql<{ id: string; kind: string; code: string; title: string; depth: number }>`
-    WITH RECURSIVE up AS (
-      SELECT id, parent_id, kind, code, title, 0 AS depth FROM plan_node WHERE id = ${nodeId}
-      UNION ALL
-      SELECT p.id, p.parent_id, p.kind, p.code, p.title, up.depth + 1
-      FROM plan_node p JOIN up ON p.id = up.parent_id
-    )
-    SELECT id, kind, code, title, depth FROM up WHERE depth > 0 ORDER BY depth DESC
-  `.execute(q)
-  return result.rows
-}
-
-export async function history(q: Q, assignmentId: string) {
+function historyQuery(q: Q, assignmentId: string | Expression<string>) {
   return q
     .selectFrom('assignment_history as h')
     .leftJoin('app_user as u', 'u.id', 'h.actor_id')
@@ -221,7 +237,6 @@ export async function history(q: Q, assignmentId: string) {
     .where('h.assignment_id', '=', assignmentId)
     .orderBy('h.at', 'desc')
     .orderBy('h.version', 'desc')
-    .execute()
 }
 
 export interface ListFilters {

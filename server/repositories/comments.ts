@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction } from 'kysely'
+import { sql, type Expression, type Kysely, type Transaction } from 'kysely'
 import type { DB } from '#db/types.ts'
 
 type Q = Kysely<DB> | Transaction<DB>
@@ -11,7 +11,8 @@ export async function insertComment(trx: Transaction<DB>, row: { assignmentId: s
     .executeTakeFirstOrThrow()
 }
 
-export async function listForAssignment(q: Q, assignmentId: string) {
+/** An assignment's comments, oldest first; `assignmentId` may be a column reference (a sub-query of the assignment read). */
+export function listForAssignmentQuery(q: Q, assignmentId: string | Expression<string>) {
   return q
     .selectFrom('comment as cm')
     .leftJoin('app_user as u', 'u.id', 'cm.author_id')
@@ -19,7 +20,6 @@ export async function listForAssignment(q: Q, assignmentId: string) {
     .where('cm.assignment_id', '=', assignmentId)
     .orderBy('cm.created_at')
     .orderBy('cm.id')
-    .execute()
 }
 
 /**

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction } from 'kysely'
+import { sql, type Expression, type Kysely, type Transaction } from 'kysely'
 import type { DB } from '#db/types.ts'
 
 type Q = Kysely<DB> | Transaction<DB>
@@ -32,7 +32,8 @@ export async function insertFile(
   return evidence
 }
 
-export async function listForAssignment(q: Q, assignmentId: string) {
+/** An assignment's evidence, oldest first; `assignmentId` may be a column reference (a sub-query of the assignment read). */
+export function listForAssignmentQuery(q: Q, assignmentId: string | Expression<string>) {
   return q
     .selectFrom('evidence as e')
     .leftJoin('app_user as u', 'u.id', 'e.created_by')
@@ -49,7 +50,6 @@ export async function listForAssignment(q: Q, assignmentId: string) {
     .where('e.assignment_id', '=', assignmentId)
     .orderBy('e.created_at')
     .orderBy('e.id')
-    .execute()
 }
 
 /** A file with its bytes and the workspace it belongs to (for the membership check). */

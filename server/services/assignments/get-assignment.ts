@@ -2,8 +2,6 @@ import { can, membershipIn, type Actor } from '#server/authz.ts'
 import { db } from '#server/db.ts'
 import { isOverdueSql } from '#server/repositories/assignment-sql.ts'
 import * as assignments from '#server/repositories/assignments.ts'
-import * as comments from '#server/repositories/comments.ts'
-import * as evidence from '#server/repositories/evidence.ts'
 import { toItem } from './present.ts'
 import { parseInput, ZGetAssignment, type TGetAssignment } from './schemas.ts'
 import { notFound } from './shared.ts'
@@ -17,14 +15,9 @@ import { allowedTransitions, standingOf } from './transitions.ts'
  */
 export async function getAssignment(actor: Actor, rawInput: TGetAssignment, options: { asOf?: Date } = {}) {
   const input = parseInput(ZGetAssignment, rawInput)
-  const row = await assignments.findDetail(db, input.assignmentId, isOverdueSql(options.asOf, 'a'))
+  // One statement: the row with its plan path, evidence, history and comments.
+  const row = await assignments.findDetailWithRelations(db, input.assignmentId, isOverdueSql(options.asOf, 'a'))
   if (!row || !membershipIn(actor, row.workspace_id)) throw notFound()
-  const [path, evidenceRows, historyRows, commentRows] = await Promise.all([
-    assignments.ancestors(db, row.task_id),
-    evidence.listForAssignment(db, row.id),
-    assignments.history(db, row.id),
-    comments.listForAssignment(db, row.id),
-  ])
   const target = { workspaceId: row.workspace_id, assigneeKind: row.assignee_kind, countryId: row.country_id, organisationId: row.organisation_id }
   const standing = standingOf(actor, target)
   return {
@@ -45,29 +38,29 @@ export async function getAssignment(actor: Actor, rawInput: TGetAssignment, opti
       startDate: row.start_date,
       dueDate: row.task_due_date,
       priority: row.priority,
-      path: path.map((p) => ({ id: p.id, kind: p.kind, code: p.code, title: p.title })),
+      path: row.path.map((p) => ({ id: p.id, kind: p.kind, code: p.code, title: p.title })),
     },
-    evidence: evidenceRows.map((e) => ({
+    evidence: row.evidence.map((e) => ({
       id: e.id,
       kind: e.kind,
       url: e.url,
       fileName: e.file_name,
       contentType: e.content_type,
       sizeBytes: e.size_bytes,
-      createdAt: e.created_at.toISOString(),
+      createdAt: iso(e.created_at),
       createdByName: e.created_by_name,
     })),
-    history: historyRows.map((h) => ({
+    history: row.history.map((h) => ({
       id: h.id,
       action: h.action,
       fromStatus: h.from_status,
       toStatus: h.to_status,
       note: h.note,
       version: h.version,
-      at: h.at.toISOString(),
+      at: iso(h.at),
       actorName: h.actor_name,
     })),
-    comments: commentRows.map((c) => ({ id: c.id, body: c.body, authorId: c.author_id, authorName: c.author_name, createdAt: c.created_at.toISOString() })),
+    comments: row.comments.map((c) => ({ id: c.id, body: c.body, authorId: c.author_id, authorName: c.author_name, createdAt: iso(c.created_at) })),
     allowedTransitions: allowedTransitions(standing, row.status).map((t) => ({ to: t.to, action: t.action, needs: t.needs, via: t.via })),
     can: {
       update: standing !== 'none' && (row.status !== 'completed' || standing === 'secretariat'),
@@ -75,6 +68,11 @@ export async function getAssignment(actor: Actor, rawInput: TGetAssignment, opti
       comment: can(actor, 'comment:assignment', row.workspace_id),
     },
   }
+}
+
+/** A timestamp read inside a JSON array is PostgreSQL's text (`…+00:00`); the API gives `…Z` with milliseconds. */
+function iso(value: Date | string): string {
+  return new Date(value).toISOString()
 }
 
 export type AssignmentDetail = Awaited<ReturnType<typeof getAssignment>>

@@ -1,16 +1,22 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData, useRouteLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { PlanProgress } from '#app/components/plan-progress.tsx'
 import { RouteError } from '#app/components/route-error.tsx'
 import { requireWorkspace } from '#app/utils/workspace.server.ts'
-import { getPlanTree } from '#app/utils/plan.server.ts'
-import type { TPlanTreeNode } from '#server/services/plan/get-plan-tree.ts'
+import { getPlanOutline } from '#app/utils/plan.server.ts'
+import type { TPlanOutlineNode } from '#server/services/plan/get-plan-outline.ts'
 
 export const handle = { i18n: ['plan'] }
 
+/**
+ * The plan: objectives and action lines with their progress. An action line's
+ * tasks are on its own page (/w/<slug>/plan/<id>), so this page stays the same
+ * size however many tasks the plan holds.
+ */
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { actor, membership } = requireWorkspace(context, params.slug, request)
-  const tree = await getPlanTree(actor, { workspaceId: membership.workspaceId })
+  const tree = await getPlanOutline(actor, { workspaceId: membership.workspaceId })
   return { slug: membership.slug, workspaceName: membership.name, tree }
 }
 
@@ -45,28 +51,21 @@ export default function PlanPage() {
   )
 }
 
-function PlanNode({ node, depth, slug }: { node: TPlanTreeNode; depth: number; slug: string }) {
+function PlanNode({ node, depth, slug }: { node: TPlanOutlineNode; depth: number; slug: string }) {
   const { t } = useTranslation('plan')
   const labelId = `node-${node.id}`
-  const kind = <span className="kind">{t(`kinds.${node.kind}`)}</span>
-  if (node.kind === 'task') {
-    return (
-      <li className="plan-node task" aria-labelledby={labelId}>
-        {kind}
-        <Link id={labelId} to={`/w/${slug}/tasks/${node.id}`}>
-          <span className="code">{node.code}</span> {node.title}
-        </Link>
-        <Progress node={node} />
-      </li>
-    )
-  }
   const Heading = HEADINGS[Math.min(depth, HEADINGS.length - 1)] ?? 'h4'
   return (
     <li className="plan-node" aria-labelledby={labelId}>
       <Heading id={labelId}>
-        {kind} <span className="code">{node.code}</span> {node.title}
+        <span className="kind">{t(`kinds.${node.kind}`)}</span> <span className="code">{node.code}</span> {node.title}
       </Heading>
-      <Progress node={node} />
+      <PlanProgress progress={node.progress} />
+      {node.tasks > 0 ? (
+        <p className="plan-node-tasks">
+          <Link to={`/w/${slug}/plan/${node.id}`}>{t('tasksOf', { count: node.tasks, code: node.code })}</Link>
+        </p>
+      ) : null}
       {node.children.length > 0 ? (
         <ol aria-label={t('childrenOf', { code: node.code })}>
           {node.children.map((child) => (
@@ -75,22 +74,6 @@ function PlanNode({ node, depth, slug }: { node: TPlanTreeNode; depth: number; s
         </ol>
       ) : null}
     </li>
-  )
-}
-
-function Progress({ node }: { node: TPlanTreeNode }) {
-  const { t } = useTranslation('plan')
-  const { total, completed, overdue } = node.progress
-  return (
-    <p className="progress">
-      {total === 0 ? t('noAssignments') : t('progress', { completed, total })}
-      {overdue > 0 ? (
-        <>
-          {' · '}
-          <span className="overdue">{t('overdue', { count: overdue })}</span>
-        </>
-      ) : null}
-    </p>
   )
 }
 

@@ -4,6 +4,7 @@ import { isOverdueSql } from './assignment-sql.ts'
 
 export interface CurrentPlan {
   id: string
+  workspaceId: string
   title: string
   versionLabel: string
 }
@@ -11,11 +12,11 @@ export interface CurrentPlan {
 export async function findCurrentPlan(db: Kysely<DB>, workspaceId: string): Promise<CurrentPlan | undefined> {
   const row = await db
     .selectFrom('plan')
-    .select(['id', 'title', 'version_label'])
+    .select(['id', 'workspace_id', 'title', 'version_label'])
     .where('workspace_id', '=', workspaceId)
     .where('is_current', '=', true)
     .executeTakeFirst()
-  return row && { id: row.id, title: row.title, versionLabel: row.version_label }
+  return row && { id: row.id, workspaceId: row.workspace_id, title: row.title, versionLabel: row.version_label }
 }
 
 export interface PlanNodeWithProgress {
@@ -25,87 +26,189 @@ export interface PlanNodeWithProgress {
   code: string
   title: string
   position: number
+  /** Live tasks directly under the node. */
+  tasks: number
   total: number
   completed: number
   overdue: number
 }
 
+/** Progress columns of a group of assignments `a`: see listPlanNodesWithProgress. */
+function progressColumns(asOf: Date | undefined) {
+  return sql`count(*) FILTER (WHERE a.status <> 'not_applicable') AS total,
+    count(*) FILTER (WHERE a.status = 'completed') AS completed,
+    count(*) FILTER (WHERE ${isOverdueSql(asOf, 'a')}) AS overdue`
+}
+
 /**
- * Every live node of a plan with the progress of its whole subtree, in one
- * statement. Archived nodes, and everything under them, are left out.
+ * The live nodes of a plan with the progress of each one's whole subtree, in
+ * one statement: every node (`withTasks`, plan.tree) or only the objectives
+ * and action lines (the plan page, whose size then does not grow with the
+ * number of tasks). Archived nodes, and everything under them, are left out.
  * total counts assignments except not_applicable ones; completed those
  * completed; overdue those whose due date has passed in the assignee's time
  * zone and are still open (isOverdueSql).
+ *
+ * Assignments are counted once per task (a hash aggregate over the
+ * workspace's assignments), and each task's counts are then added to every
+ * node on its path from the root: tasks × depth rows, not assignments × depth.
  */
-export async function listPlanNodesWithProgress(db: Kysely<DB>, planId: string, asOf?: Date): Promise<PlanNodeWithProgress[]> {
-  const rows = await db
-    .withRecursive('tree(id, parent_id)', (qb) =>
-      qb
-        .selectFrom('plan_node')
-        .select(['id', 'parent_id'])
-        .where('plan_id', '=', planId)
-        .where('parent_id', 'is', null)
-        .where('archived_at', 'is', null)
-        .unionAll((u) =>
-          u
-            .selectFrom('plan_node as child')
-            .innerJoin('tree', 'tree.id', 'child.parent_id')
-            .select(['child.id', 'child.parent_id'])
-            .where('child.archived_at', 'is', null),
-        ),
+export async function listPlanNodesWithProgress(
+  db: Kysely<DB>,
+  plan: Pick<CurrentPlan, 'id' | 'workspaceId'>,
+  options: { asOf?: Date; withTasks?: boolean } = {},
+): Promise<PlanNodeWithProgress[]> {
+  const result = await sql<{
+    id: string
+    parent_id: string | null
+    kind: NodeKind
+    code: string
+    title: string
+    position: number
+    tasks: number
+    total: number
+    completed: number
+    overdue: number
+  }>`
+    WITH RECURSIVE tree(id, parent_id, kind, path) AS (
+      SELECT id, parent_id, kind, ARRAY[id] FROM plan_node
+      WHERE plan_id = ${plan.id} AND parent_id IS NULL AND archived_at IS NULL
+      UNION ALL
+      SELECT child.id, child.parent_id, child.kind, tree.path || child.id
+      FROM plan_node AS child JOIN tree ON child.parent_id = tree.id
+      WHERE child.plan_id = ${plan.id} AND child.archived_at IS NULL
+    ),
+    task_progress AS (
+      SELECT a.task_id, ${progressColumns(options.asOf)}
+      FROM assignment AS a
+      WHERE a.workspace_id = ${plan.workspaceId} AND a.task_id IN (SELECT id FROM tree WHERE kind = 'task')
+      GROUP BY a.task_id
+    ),
+    rollup AS (
+      SELECT unnest(t.path) AS id, sum(p.total) AS total, sum(p.completed) AS completed, sum(p.overdue) AS overdue
+      FROM tree AS t JOIN task_progress AS p ON p.task_id = t.id
+      GROUP BY 1
+    ),
+    task_counts AS (
+      SELECT parent_id AS id, count(*) AS tasks FROM tree WHERE kind = 'task' GROUP BY parent_id
     )
-    // Every (node, node in its subtree) pair, the node itself included.
-    .withRecursive('subtree(ancestor_id, descendant_id)', (qb) =>
-      qb
-        .selectFrom('tree')
-        .select(['tree.id as ancestor_id', 'tree.id as descendant_id'])
-        .unionAll((u) =>
-          u
-            .selectFrom('subtree')
-            .innerJoin('tree', 'tree.parent_id', 'subtree.descendant_id')
-            .select(['subtree.ancestor_id', 'tree.id as descendant_id']),
-        ),
-    )
-    .with('task_progress', (qb) =>
-      qb
-        .selectFrom('assignment as a')
-        .innerJoin('tree', 'tree.id', 'a.task_id')
-        .select((eb) => [
-          'a.task_id',
-          eb.fn.countAll<number>().filterWhere('a.status', '<>', 'not_applicable').as('total'),
-          eb.fn.countAll<number>().filterWhere('a.status', '=', 'completed').as('completed'),
-          eb.fn.countAll<number>().filterWhere(isOverdueSql(asOf, 'a')).as('overdue'),
-        ])
-        .groupBy('a.task_id'),
-    )
-    .selectFrom('tree')
-    .innerJoin('plan_node as n', 'n.id', 'tree.id')
-    .innerJoin('subtree', 'subtree.ancestor_id', 'tree.id')
-    .leftJoin('task_progress as p', 'p.task_id', 'subtree.descendant_id')
-    .select([
-      'n.id',
-      'n.parent_id',
-      'n.kind',
-      'n.code',
-      'n.title',
-      'n.position',
-      sql<number>`coalesce(sum(p.total), 0)::int`.as('total'),
-      sql<number>`coalesce(sum(p.completed), 0)::int`.as('completed'),
-      sql<number>`coalesce(sum(p.overdue), 0)::int`.as('overdue'),
-    ])
-    .groupBy(['n.id', 'n.parent_id', 'n.kind', 'n.code', 'n.title', 'n.position'])
-    .orderBy('n.position')
-    .orderBy('n.created_at')
-    .execute()
-  return rows.map((r) => ({
+    SELECT n.id, n.parent_id, n.kind, n.code, n.title, n.position,
+      coalesce(c.tasks, 0)::int AS tasks,
+      coalesce(r.total, 0)::int AS total,
+      coalesce(r.completed, 0)::int AS completed,
+      coalesce(r.overdue, 0)::int AS overdue
+    FROM tree
+    JOIN plan_node AS n ON n.id = tree.id
+    LEFT JOIN rollup AS r ON r.id = tree.id
+    LEFT JOIN task_counts AS c ON c.id = tree.id
+    ${options.withTasks ? sql`` : sql`WHERE tree.kind <> 'task'`}
+    ORDER BY n.position, n.created_at
+  `.execute(db)
+  return result.rows.map((r) => ({
     id: r.id,
     parentId: r.parent_id,
     kind: r.kind,
     code: r.code,
     title: r.title,
     position: r.position,
+    tasks: r.tasks,
     total: r.total,
     completed: r.completed,
     overdue: r.overdue,
   }))
+}
+
+export interface PlanNodeDetail {
+  /** The node and its ancestors, root first; the node itself is last. */
+  path: { id: string; kind: NodeKind; code: string; title: string }[]
+  progress: { total: number; completed: number; overdue: number }
+  /** The node's live children, in order, each with its subtree's progress. */
+  children: PlanNodeWithProgress[]
+}
+
+/**
+ * One live node of a plan with its ancestors and its children, each child with
+ * the progress of its subtree, in one statement — the page of an action line
+ * lists its tasks without reading the rest of the plan. Undefined when the node
+ * is not in the plan, or it or an ancestor is archived.
+ */
+export async function findPlanNodeWithChildren(
+  db: Kysely<DB>,
+  plan: Pick<CurrentPlan, 'id' | 'workspaceId'>,
+  nodeId: string,
+  options: { asOf?: Date } = {},
+): Promise<PlanNodeDetail | undefined> {
+  const result = await sql<{
+    role: 'path' | 'self' | 'child'
+    id: string
+    parent_id: string | null
+    kind: NodeKind
+    code: string
+    title: string
+    position: number
+    archived: boolean
+    tasks: number
+    total: number
+    completed: number
+    overdue: number
+  }>`
+    WITH RECURSIVE up(id, parent_id, depth) AS (
+      SELECT id, parent_id, 0 FROM plan_node WHERE id = ${nodeId} AND plan_id = ${plan.id}
+      UNION ALL
+      SELECT p.id, p.parent_id, up.depth + 1 FROM plan_node AS p JOIN up ON p.id = up.parent_id
+    ),
+    down(id, kind, parent_id, top) AS (
+      SELECT id, kind, parent_id, id FROM plan_node
+      WHERE plan_id = ${plan.id} AND parent_id = ${nodeId} AND archived_at IS NULL
+      UNION ALL
+      SELECT child.id, child.kind, child.parent_id, down.top
+      FROM plan_node AS child JOIN down ON child.parent_id = down.id
+      WHERE child.plan_id = ${plan.id} AND child.archived_at IS NULL
+    ),
+    progress AS (
+      SELECT down.top, ${progressColumns(options.asOf)}
+      FROM down JOIN assignment AS a ON a.task_id = down.id AND a.workspace_id = ${plan.workspaceId}
+      WHERE down.kind = 'task'
+      GROUP BY down.top
+    ),
+    task_counts AS (
+      SELECT parent_id AS id, count(*) AS tasks FROM down WHERE kind = 'task' GROUP BY parent_id
+    )
+    SELECT 'path' AS role, n.id, n.parent_id, n.kind, n.code, n.title, -up.depth AS position, n.archived_at IS NOT NULL AS archived,
+      0 AS tasks, 0 AS total, 0 AS completed, 0 AS overdue
+    FROM up JOIN plan_node AS n ON n.id = up.id
+    UNION ALL
+    SELECT 'self', NULL, NULL, NULL, NULL, NULL, 0, false, 0,
+      coalesce(sum(total), 0)::int, coalesce(sum(completed), 0)::int, coalesce(sum(overdue), 0)::int
+    FROM progress
+    UNION ALL
+    SELECT 'child', n.id, n.parent_id, n.kind, n.code, n.title, n.position, false,
+      coalesce(c.tasks, 0)::int, coalesce(p.total, 0)::int, coalesce(p.completed, 0)::int, coalesce(p.overdue, 0)::int
+    FROM plan_node AS n
+    LEFT JOIN progress AS p ON p.top = n.id
+    LEFT JOIN task_counts AS c ON c.id = n.id
+    WHERE n.plan_id = ${plan.id} AND n.parent_id = ${nodeId} AND n.archived_at IS NULL
+    ORDER BY 1, 7, 5
+  `.execute(db)
+  const path = result.rows.filter((r) => r.role === 'path')
+  if (path.length === 0 || path.some((r) => r.archived)) return undefined
+  const self = result.rows.find((r) => r.role === 'self')
+  return {
+    path: path.map((r) => ({ id: r.id, kind: r.kind, code: r.code, title: r.title })),
+    progress: { total: self?.total ?? 0, completed: self?.completed ?? 0, overdue: self?.overdue ?? 0 },
+    children: result.rows
+      .filter((r) => r.role === 'child')
+      .map((r) => ({
+        id: r.id,
+        parentId: r.parent_id,
+        kind: r.kind,
+        code: r.code,
+        title: r.title,
+        position: r.position,
+        tasks: r.tasks,
+        total: r.total,
+        completed: r.completed,
+        overdue: r.overdue,
+      })),
+  }
 }

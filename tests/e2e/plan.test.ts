@@ -61,7 +61,7 @@ describe('the plan page', () => {
     expect(response.headers.get('location')).toBe(`/login?redirectTo=${encodeURIComponent(path)}`)
   })
 
-  it('shows a member the five general objectives and the nested tasks, in Spanish by default and in English with ?lng=en', async () => {
+  it("shows a member the five general objectives down to the action lines, and an action line's tasks on its own page, in Spanish by default and in English with ?lng=en", async () => {
     const { slug } = server.seeded.workspace
     const { context, page } = await signedInPage(server.seeded.member.user.email, `/w/${slug}/plan`)
     try {
@@ -79,19 +79,33 @@ describe('the plan page', () => {
       expect(await page.getByRole('heading', { level: 3 }).count()).toBe(12)
       expect(await page.getByRole('heading', { level: 4 }).count()).toBe(27)
 
-      const task = page.getByRole('link', { name: /^1\.1\.1\.1 Applying and implementing agreements/ })
-      expect(await task.getAttribute('href')).toBe(`/w/${slug}/tasks/${server.seeded.task.id}`)
       const progressOf = (item: string | RegExp) => page.getByRole('listitem', { name: item }).locator(':scope > p.progress').innerText()
-      expect(await progressOf(/^1\.1\.1\.1 Applying/)).toBe('1 de 2 completadas · 1 vencida')
       expect(await progressOf(/^Objetivo general 1 Definition/)).toBe('1 de 2 completadas · 1 vencida')
+      expect(await progressOf(/^Línea de acción 1\.1\.1 /)).toBe('1 de 2 completadas · 1 vencida')
       expect(await progressOf(/^Objetivo general 2 Consolidation/)).toBe('Sin asignaciones')
-      expect(await page.getByRole('list', { name: 'Contenido de 1.1.1' }).getByRole('link').count()).toBe(3)
+      // The plan page lists no task: each action line links to its own page with its tasks.
+      expect(await page.getByRole('link', { name: /^1\.1\.1\.1 Applying/ }).count()).toBe(0)
+      const line = page.getByRole('link', { name: 'Ver las 3 tareas de 1.1.1', exact: true })
+      await Promise.all([page.waitForURL(/\/plan\/[0-9a-f-]{36}$/), line.click()])
+      expect(await page.getByRole('heading', { level: 1, name: /^Línea de acción 1\.1\.1 Develop actions/ }).count()).toBe(1)
+      expect(await page.locator('h1 + p.progress').innerText()).toBe('1 de 2 completadas · 1 vencida')
+      const breadcrumb = page.getByRole('navigation', { name: 'Ubicación en el plan' })
+      expect(await breadcrumb.getByRole('link').allInnerTexts()).toHaveLength(3)
+      const tasks = page.getByRole('list', { name: 'Contenido de 1.1.1' })
+      expect(await tasks.getByRole('link').count()).toBe(3)
+      const task = tasks.getByRole('link', { name: /^1\.1\.1\.1 Applying and implementing agreements/ })
+      expect(await task.getAttribute('href')).toBe(`/w/${slug}/tasks/${server.seeded.task.id}`)
+      expect(await progressOf(/^1\.1\.1\.1 Applying/)).toBe('1 de 2 completadas · 1 vencida')
+      const linePath = new URL(page.url()).pathname
 
       await page.goto(`${server.url}/w/${slug}/plan?lng=en`)
       expect(await page.locator('html').getAttribute('lang')).toBe('en')
       expect(await page.getByRole('heading', { level: 2, name: 'General objective 5 Harmonization and coordination of the migratory legislation.', exact: true }).count()).toBe(1)
+      expect(await progressOf(/^Action line 1\.1\.1 /)).toBe('1 of 2 completed · 1 overdue')
+      expect(await page.getByRole('link', { name: 'See the 3 tasks of 1.1.1', exact: true }).getAttribute('href')).toBe(linePath)
+      await page.goto(`${server.url}${linePath}`)
       expect(await progressOf(/^1\.1\.1\.1 Applying/)).toBe('1 of 2 completed · 1 overdue')
-      expect(await page.getByRole('link', { name: /^4\.2\.1\.1 Elaborate a proposal/ }).count()).toBe(1)
+      expect(await page.title()).toMatch(/^1\.1\.1 .+ · Ruta$/)
     } finally {
       await context.close()
     }

@@ -4,6 +4,8 @@ import type { Actor } from '#server/authz.ts'
 import { db } from '#server/db.ts'
 import { isOverdueSql } from '#server/repositories/assignment-sql.ts'
 import { appRouter } from '#server/routers/_app.ts'
+import { getPlanNode } from '#server/services/plan/get-plan-node.ts'
+import { getPlanOutline, type TPlanOutlineNode } from '#server/services/plan/get-plan-outline.ts'
 import { getPlanTree, type TPlanTreeNode } from '#server/services/plan/get-plan-tree.ts'
 import { createCallerFactory } from '#server/trpc.ts'
 import { createMember, createWorkspace, type TestWorkspace } from '#tests/factories/index.ts'
@@ -134,6 +136,71 @@ describe('plan.tree', () => {
     expect(await callerFor(secretariat).plan.tree({ workspaceId: empty.id })).toEqual({ planId: null, title: null, nodes: [] })
   })
 
+  it('outlines the plan for its page: objectives and action lines with the roll-up and their number of tasks, no tasks', async () => {
+    const outline = await getPlanOutline(member, { workspaceId: ws.id })
+    const flat: TPlanOutlineNode[] = []
+    const walk = (nodes: TPlanOutlineNode[]) => nodes.forEach((n) => (flat.push(n), walk(n.children)))
+    walk(outline.nodes)
+    expect(outline).toMatchObject({ planId: plan.planId, title: 'Test plan' })
+    expect(flat.map((n) => [n.code, n.kind, n.tasks])).toEqual([
+      ['1', 'general_objective', 0],
+      ['1.1', 'specific_objective', 0],
+      ['1.1.1', 'action_line', 2],
+      ['1.1.2', 'action_line', 1],
+      ['1.2', 'specific_objective', 0],
+      ['1.2.1', 'action_line', 1],
+      ['1.2.2', 'action_line', 0],
+      ['2', 'general_objective', 0],
+      ['2.1', 'specific_objective', 0],
+      ['2.1.1', 'action_line', 1],
+    ])
+    const tree = await getPlanTree(member, { workspaceId: ws.id })
+    for (const node of flat) expect(node.progress).toEqual(find(tree.nodes, node.code).progress)
+  })
+
+  it("gives an action line's page its tasks with their progress, its ancestors and its own roll-up", async () => {
+    const line = await getPlanNode(member, { workspaceId: ws.id, nodeId: plan.nodeId('1.1.1') })
+    expect(line.planTitle).toBe('Test plan')
+    expect(line.path.map((n) => [n.code, n.kind, n.title])).toEqual([
+      ['1', 'general_objective', 'G1'],
+      ['1.1', 'specific_objective', 'S1'],
+      ['1.1.1', 'action_line', 'A1'],
+    ])
+    expect(line.progress).toEqual({ total: 6, completed: 1, overdue: 3 })
+    expect(line.children).toEqual([
+      { id: plan.nodeId('1.1.1.1'), kind: 'task', code: '1.1.1.1', title: 'T1', progress: { total: 3, completed: 1, overdue: 1 }, tasks: 0 },
+      { id: plan.nodeId('1.1.1.2'), kind: 'task', code: '1.1.1.2', title: 'T2', progress: { total: 3, completed: 0, overdue: 2 }, tasks: 0 },
+    ])
+    // An objective's page lists what is under it, each with its subtree's roll-up; archived items are left out.
+    const objective = await getPlanNode(member, { workspaceId: ws.id, nodeId: plan.nodeId('1.1') })
+    expect(objective.children.map((c) => [c.code, c.tasks, c.progress])).toEqual([
+      ['1.1.1', 2, { total: 6, completed: 1, overdue: 3 }],
+      ['1.1.2', 1, { total: 1, completed: 1, overdue: 0 }],
+    ])
+    expect((await getPlanNode(member, { workspaceId: ws.id, nodeId: plan.nodeId('2.1.1') })).children.map((c) => c.code)).toEqual(['2.1.1.1'])
+    expect((await getPlanNode(member, { workspaceId: ws.id, nodeId: plan.nodeId('2.1') })).children.map((c) => c.code)).toEqual(['2.1.1'])
+    expect(await getPlanNode(member, { workspaceId: ws.id, nodeId: plan.nodeId('1.2.2') })).toMatchObject({ progress: { total: 0, completed: 0, overdue: 0 }, children: [] })
+  })
+
+  it("is NOT_FOUND for an item's page of a task, of an archived item or one under it, of another workspace, or for a non-member", async () => {
+    const notFound = async (p: Promise<unknown>) => {
+      const e = await p.then(
+        () => null,
+        (x: unknown) => x,
+      )
+      expect((e as { code?: string } | null)?.code).toBe('NOT_FOUND')
+    }
+    await notFound(getPlanNode(member, { workspaceId: ws.id, nodeId: plan.nodeId('1.1.1.1') }))
+    await notFound(getPlanNode(member, { workspaceId: ws.id, nodeId: plan.nodeId('2.1.2') }))
+    await notFound(getPlanNode(member, { workspaceId: ws.id, nodeId: plan.nodeId('2.1.2.1') }))
+    const other = await createWorkspace(db)
+    const otherPlan = await createPlan(db, other, ['G\tS\tA\tT'])
+    const outsider = (await createMember(db, other, 'secretariat')).actor
+    await notFound(getPlanNode(member, { workspaceId: ws.id, nodeId: otherPlan.nodeId('1.1.1') }))
+    await notFound(getPlanNode(outsider, { workspaceId: ws.id, nodeId: plan.nodeId('1.1.1') }))
+    await notFound(getPlanNode(outsider, { workspaceId: other.id, nodeId: plan.nodeId('1.1.1') }))
+  })
+
   it('reads in a fixed number of statements, whatever the size of the plan', async () => {
     // The roll-up is SQL: one statement for the plan, one for every node with its progress.
     const statements: string[] = []
@@ -148,7 +215,8 @@ describe('plan.tree', () => {
     try {
       const { findCurrentPlan, listPlanNodesWithProgress } = await import('#server/repositories/plan.ts')
       const current = await findCurrentPlan(counted, ws.id)
-      const rows = await listPlanNodesWithProgress(counted, current?.id ?? '')
+      if (!current) throw new Error('no current plan')
+      const rows = await listPlanNodesWithProgress(counted, current, { withTasks: true })
       expect(rows).toHaveLength(15)
       expect(statements).toHaveLength(2)
     } finally {

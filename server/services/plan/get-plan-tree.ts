@@ -3,6 +3,7 @@ import type { NodeKind } from '#db/types.ts'
 import { authorize, type Actor } from '#server/authz.ts'
 import { db } from '#server/db.ts'
 import { findCurrentPlan, listPlanNodesWithProgress } from '#server/repositories/plan.ts'
+import { nest } from './nest.ts'
 
 export const ZGetPlanTree = z.object({ workspaceId: z.uuid({ message: 'must be a workspace id (UUID)' }) })
 export type TGetPlanTree = z.infer<typeof ZGetPlanTree>
@@ -38,26 +39,14 @@ export async function getPlanTree(actor: Actor, input: TGetPlanTree, options: { 
   authorize(actor, 'read:workspace', input.workspaceId)
   const plan = await findCurrentPlan(db, input.workspaceId)
   if (!plan) return { planId: null, title: null, nodes: [] }
-  const rows = await listPlanNodesWithProgress(db, plan.id, options.asOf)
-
-  const byId = new Map<string, TPlanTreeNode>()
-  for (const row of rows) {
-    byId.set(row.id, {
-      id: row.id,
-      kind: row.kind,
-      code: row.code,
-      title: row.title,
-      progress: { total: row.total, completed: row.completed, overdue: row.overdue },
-      children: [],
-    })
-  }
-  const roots: TPlanTreeNode[] = []
-  // Rows come ordered by position, so children keep their order.
-  for (const row of rows) {
-    const node = byId.get(row.id) as TPlanTreeNode
-    const parent = row.parentId ? byId.get(row.parentId) : undefined
-    if (parent) parent.children.push(node)
-    else if (!row.parentId) roots.push(node)
-  }
-  return { planId: plan.id, title: plan.title, nodes: roots }
+  const rows = await listPlanNodesWithProgress(db, plan, { asOf: options.asOf, withTasks: true })
+  const nodes = nest(rows, (row): TPlanTreeNode => ({
+    id: row.id,
+    kind: row.kind,
+    code: row.code,
+    title: row.title,
+    progress: { total: row.total, completed: row.completed, overdue: row.overdue },
+    children: [],
+  }))
+  return { planId: plan.id, title: plan.title, nodes }
 }

@@ -180,4 +180,42 @@ describe('assignment.list', () => {
     expect(partnerGroups.flatMap((g) => g.items.map((i) => i.id))).toEqual([iom])
     expect(partnerGroups.find((g) => g.group === 'dueSoon')?.items.map((i) => i.id)).toEqual([iom])
   })
+
+  it('shows the first ten of each group on the home, and the rest of a group a page at a time after a cursor', async () => {
+    const home = await createWorkspace(db, { countries: ['AR'] })
+    const plan = await createPlan(db, home, ['G\tS\tA\tT1', ...Array.from({ length: 69 }, (_, i) => `\t\t\tT${i + 2}`)])
+    const asOf = new Date('2026-12-04T15:00:00Z')
+    const rest: string[] = []
+    for (let i = 1; i <= 70; i++) {
+      const due = `2027-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}`
+      rest.push((await createAssignment(db, home, plan.nodeId(`1.1.1.${i}`), { countryCode: 'AR' }, { dueDate: due, status: 'in_progress' })).id)
+    }
+    const fp = (await createMember(db, home, 'focal_point', { countryCode: 'AR' })).actor
+    const first = await listHomeAssignments(fp, { workspaceId: home.id }, { asOf })
+    expect(first.countryNames?.en).toBeTruthy()
+    const group = first.groups.find((g) => g.group === 'rest')
+    expect(group?.items).toHaveLength(10)
+    expect(group?.nextCursor).toBeTruthy()
+    expect(first.groups.filter((g) => g.group !== 'rest').map((g) => [g.items.length, g.nextCursor])).toEqual(Array(4).fill([0, null]))
+    const seen = group?.items.map((i) => i.id) ?? []
+    let cursor = group?.nextCursor ?? undefined
+    const pages: number[] = []
+    while (cursor) {
+      const next = await listHomeAssignments(fp, { workspaceId: home.id, group: 'rest', cursor }, { asOf })
+      expect(next.groups.map((g) => g.group)).toEqual(['rest'])
+      pages.push(next.groups[0]?.items.length ?? 0)
+      seen.push(...(next.groups[0]?.items.map((i) => i.id) ?? []))
+      cursor = next.groups[0]?.nextCursor ?? undefined
+    }
+    expect(pages).toEqual([50, 10])
+    // Every assignment exactly once across the pages.
+    expect(new Set(seen).size).toBe(70)
+    expect(seen.sort()).toEqual([...rest].sort())
+    const bad = await listHomeAssignments(fp, { workspaceId: home.id, group: 'rest', cursor: 'not-a-cursor' }).then(
+      () => null,
+      (e: unknown) => e,
+    )
+    expect((bad as { code?: string; details?: { field?: string } }).code).toBe('BAD_REQUEST')
+    expect((bad as { details?: { field?: string } }).details?.field).toBe('cursor')
+  })
 })

@@ -28,12 +28,14 @@ interface World {
   taskIom: string
   taskB: string
   planNodeA: string
+  /** An action line of A's plan (its page lists its tasks). */
+  lineA: string
   credentials: Record<Caller, { cookie?: string; bearer?: string }>
   /** The user behind each signed-in caller (for the rows that change one's own account). */
   userIds: Partial<Record<Caller, string>>
   evidenceA: string
   /** Objects of workspace B, to be asked for through workspace A's addresses. */
-  foreign: { assignment: string; evidence: string; task: string; node: string; membership: string; apiToken: string }
+  foreign: { assignment: string; evidence: string; task: string; node: string; line: string; membership: string; apiToken: string }
   invitationToken: string
 }
 
@@ -201,6 +203,7 @@ beforeAll(async () => {
       taskIom: planA.nodeId('1.1.1.2'),
       taskB: planB.nodeId('1.1.1.1'),
       planNodeA: planA.nodeId('1.1.1.2'),
+      lineA: planA.nodeId('1.1.1'),
       credentials,
       userIds,
       evidenceA: await evidenceOn(withFileA.id),
@@ -209,6 +212,7 @@ beforeAll(async () => {
         evidence: await evidenceOn(assignmentB.id),
         task: planB.nodeId('1.1.1.1'),
         node: planB.nodeId('1.1.1.1'),
+        line: planB.nodeId('1.1.1'),
         membership: membershipB.id,
         apiToken: tokenB.info.id,
       },
@@ -379,7 +383,9 @@ const pages: PageCase[] = [
     make: async () => ({ path: `/dev/emails/${(await db.selectFrom('local_mail').select('id').limit(1).executeTakeFirstOrThrow()).id}` }),
   },
   { name: 'GET workspace home', expected: pageMembers, make: async () => ({ path: A() }) },
+  { name: 'GET workspace home, one group (show more)', expected: pageMembers, make: async () => ({ path: `${A()}?group=overdue` }) },
   { name: 'GET plan', expected: pageMembers, make: async () => ({ path: `${A()}/plan` }) },
+  { name: 'GET plan item page (an action line and its tasks)', expected: pageMembers, make: async () => ({ path: `${A()}/plan/${w.lineA}` }) },
   { name: 'GET plan editor', expected: pageSecretariat, make: async () => ({ path: `${A()}/plan/edit` }) },
   { name: 'GET board', expected: pageMembers, make: async () => ({ path: `${A()}/board` }) },
   { name: 'GET task page', expected: pageMembers, make: async () => ({ path: `${A()}/tasks/${w.taskA}` }) },
@@ -727,6 +733,8 @@ describe('authorisation matrix: pages (loaders and actions)', () => {
       { path: `${A()}/tasks/${f.task}` },
       { path: `${A()}/tasks/${f.task}`, form: { intent: 'assign', countryCodes: 'AR', dueDate: '2031-01-31' } },
       { path: `${A()}/tasks/not-a-uuid` },
+      { path: `${A()}/plan/${f.line}` },
+      { path: `${A()}/plan/not-a-uuid` },
       { path: `${A()}/plan/edit`, form: { intent: 'rename', id: f.node, version: '1', title: 'Renamed from A' } },
       { path: `${A()}/plan/edit`, form: { intent: 'archive', id: f.node } },
       { path: `${A()}/members`, form: { intent: 'deactivate', membershipId: f.membership } },

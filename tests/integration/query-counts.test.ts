@@ -153,6 +153,26 @@ describe('statements per page do not grow with the data (session look-up include
     expect(b.count).toBe(a.count)
   })
 
+  it('the page of an action line /w/<slug>/plan/<id> (its tasks: 1 vs many)', async () => {
+    const line = async (f: Fixture) => {
+      const row = await db
+        .selectFrom('plan_node as n')
+        .innerJoin('plan', 'plan.id', 'n.plan_id')
+        .select('n.id')
+        .where('plan.workspace_id', '=', f.ws.id)
+        .where('n.kind', '=', 'action_line')
+        .orderBy('n.code')
+        .executeTakeFirstOrThrow()
+      return row.id
+    }
+    const a = await page(`/w/${small.ws.slug}/plan/${await line(small)}`, small.focalUserId)
+    const b = await page(`/w/${large.ws.slug}/plan/${await line(large)}`, large.focalUserId)
+    expect(a.status).toBe(200)
+    expect(b.status).toBe(200)
+    expect(a.count).toBeGreaterThan(0)
+    expect(b.count).toBe(a.count)
+  })
+
   it('the board /w/<slug>/board (secretariat)', async () => {
     const a = await page(`/w/${small.ws.slug}/board`, small.secretariatUserId)
     const b = await page(`/w/${large.ws.slug}/board`, large.secretariatUserId)
@@ -178,5 +198,20 @@ describe('statements per page do not grow with the data (session look-up include
     expect(b.status).toBe(200)
     expect(a.count).toBeGreaterThan(0)
     expect(b.count).toBe(a.count)
+  })
+
+  it('one group of the home, page after page /w/<slug>?group=<group>&cursor=<cursor>', async () => {
+    const a = await page(`/w/${small.ws.slug}?group=rest`, small.focalUserId)
+    const b = await page(`/w/${large.ws.slug}?group=rest`, large.focalUserId)
+    expect(a.status).toBe(200)
+    expect(b.status).toBe(200)
+    expect(a.count).toBeGreaterThan(0)
+    expect(b.count).toBe(a.count)
+    const html = await (await fetch(`${server.url}/w/${large.ws.slug}`, { headers: { cookie: cookies.get(large.focalUserId) as string } })).text()
+    const more = /href="(\/w\/[^"]+\?group=[a-zA-Z]+&amp;cursor=[^"]+)"/.exec(html)?.[1]?.replaceAll('&amp;', '&')
+    expect(more).toBeTruthy()
+    const next = await page(more as string, large.focalUserId)
+    expect(next.status).toBe(200)
+    expect(next.count).toBe(a.count)
   })
 })

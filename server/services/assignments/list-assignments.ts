@@ -14,7 +14,7 @@ export function encodeCursor(c: assignments.ListCursor): string {
   return Buffer.from(JSON.stringify([c.o, c.d, c.id])).toString('base64url')
 }
 
-function decodeCursor(value: string): assignments.ListCursor {
+export function decodeCursor(value: string): assignments.ListCursor {
   try {
     const [o, d, id] = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as unknown[]
     if ((o === 0 || o === 1) && typeof d === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(d) && typeof id === 'string' && /^[0-9a-f-]{36}$/i.test(id)) {

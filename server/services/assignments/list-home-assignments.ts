@@ -3,24 +3,46 @@ import { db } from '#server/db.ts'
 import type { AssignmentStatus } from '#db/types.ts'
 import { assigneeTodaySql, isOverdueSql } from '#server/repositories/assignment-sql.ts'
 import * as assignments from '#server/repositories/assignments.ts'
+import { findCountryNames } from '#server/repositories/home.ts'
+import { decodeCursor, encodeCursor } from './list-assignments.ts'
 import { toItem, type AssignmentItem } from './present.ts'
 
 const OPEN: AssignmentStatus[] = ['not_started', 'in_progress', 'blocked']
 export const DUE_SOON_DAYS = 14
-const GROUP_LIMIT = 100
-const DONE_LIMIT = 25
+/** Each group's first items on the home page; the rest is a "show more" away. */
+export const HOME_FIRST = 10
+/** One page of a single group ("show more"). */
+export const HOME_PAGE = 50
 
-export type HomeGroup = 'overdue' | 'dueSoon' | 'rest' | 'waiting' | 'done'
+export const HOME_GROUPS = ['overdue', 'dueSoon', 'rest', 'waiting', 'done'] as const
+export type HomeGroup = (typeof HOME_GROUPS)[number]
 export type HomeItem = AssignmentItem & { daysLeft: number }
+
+const FILTERS: Record<HomeGroup, Partial<assignments.ListFilters>> = {
+  overdue: { overdue: true },
+  dueSoon: { overdue: false, statuses: OPEN, dueWithinDays: DUE_SOON_DAYS },
+  rest: { overdue: false, statuses: OPEN, dueAfterDays: DUE_SOON_DAYS },
+  waiting: { statuses: ['submitted'] },
+  done: { statuses: ['completed', 'not_applicable'] },
+}
 
 /**
  * The workspace home of a focal point ("my country") or a partner ("my
  * organisation"): their assignments grouped by what needs them — overdue,
  * due within 14 days (in the assignee's time zone), the other open ones,
  * submitted and waiting, then completed or not applicable. One query per
- * group, each capped (`more` says whether the board has more).
+ * group: the first HOME_FIRST of each, with a cursor to the rest
+ * (`nextCursor`, null when there is no more). With `group`, only that group,
+ * a page of HOME_PAGE after `cursor` — so the page stays small however many
+ * assignments a country has. A cursor that this list did not give out is a
+ * BAD_REQUEST on the field `cursor`. A focal point's home also names their
+ * country (`countryNames`).
  */
-export async function listHomeAssignments(actor: Actor, input: { workspaceId: string }, options: { asOf?: Date } = {}) {
+export async function listHomeAssignments(
+  actor: Actor,
+  input: { workspaceId: string; group?: HomeGroup; cursor?: string },
+  options: { asOf?: Date } = {},
+) {
   const membership = requireMember(actor, input.workspaceId)
   const scope: Partial<assignments.ListFilters> =
     membership.role === 'focal_point' && membership.countryCode
@@ -28,24 +50,33 @@ export async function listHomeAssignments(actor: Actor, input: { workspaceId: st
       : membership.role === 'partner' && membership.organisationId
         ? { organisationId: membership.organisationId }
         : {}
-  const groups: [HomeGroup, Partial<assignments.ListFilters>, number][] = [
-    ['overdue', { overdue: true }, GROUP_LIMIT],
-    ['dueSoon', { overdue: false, statuses: OPEN, dueWithinDays: DUE_SOON_DAYS }, GROUP_LIMIT],
-    ['rest', { overdue: false, statuses: OPEN, dueAfterDays: DUE_SOON_DAYS }, GROUP_LIMIT],
-    ['waiting', { statuses: ['submitted'] }, GROUP_LIMIT],
-    ['done', { statuses: ['completed', 'not_applicable'] }, DONE_LIMIT],
-  ]
+  const wanted = input.group ? [input.group] : HOME_GROUPS
+  const limit = input.group ? HOME_PAGE : HOME_FIRST
+  const cursor = input.group && input.cursor ? decodeCursor(input.cursor) : undefined
   const overdue = isOverdueSql(options.asOf, 'a')
   const today = assigneeTodaySql(options.asOf, 'a')
-  const results = await Promise.all(
-    groups.map(async ([group, filters, limit]) => {
-      const rows = await assignments.listPage(db, { workspaceId: input.workspaceId, ...scope, ...filters }, { limit }, overdue, today)
+  const countryCode = membership.role === 'focal_point' ? membership.countryCode : null
+  const [names, ...results] = await Promise.all([
+    countryCode ? findCountryNames(db, input.workspaceId, countryCode) : undefined,
+    ...wanted.map(async (group) => {
+      const rows = await assignments.listPage(db, { workspaceId: input.workspaceId, ...scope, ...FILTERS[group] }, { limit, cursor }, overdue, today)
+      const page = rows.slice(0, limit)
+      const last = page[page.length - 1]
+      const nextCursor = rows.length > limit && last ? encodeCursor({ o: last.rank === 0 ? 0 : 1, d: last.due_date, id: last.id }) : null
       return {
         group,
-        items: rows.slice(0, limit).map((r): HomeItem => ({ ...toItem(r), daysLeft: Number(r.days_left) })),
-        more: rows.length > limit,
+        items: page.map((r): HomeItem => ({ ...toItem(r), daysLeft: Number(r.days_left) })),
+        more: nextCursor !== null,
+        nextCursor,
       }
     }),
-  )
-  return { role: membership.role, countryCode: membership.countryCode, organisationId: membership.organisationId, groups: results }
+  ])
+  return {
+    role: membership.role,
+    countryCode: membership.countryCode,
+    /** The focal point's country, in the three languages. */
+    countryNames: names ? { es: names.name_es, pt: names.name_pt, en: names.name_en } : null,
+    organisationId: membership.organisationId,
+    groups: results,
+  }
 }

@@ -35,8 +35,15 @@ export function daysBetween(a: string, b: string): number {
   return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000)
 }
 
+// Building an Intl.DateTimeFormat costs far more than using one: the sweeps format thousands of dates.
+const dateFormats = new Map<string, Intl.DateTimeFormat>()
+
 export function formatDate(date: string, locale: string): string {
-  return new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : locale === 'pt' ? 'pt-BR' : 'es', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(
-    new Date(`${date}T00:00:00Z`),
-  )
+  const tag = locale === 'en' ? 'en-GB' : locale === 'pt' ? 'pt-BR' : 'es'
+  let format = dateFormats.get(tag)
+  if (!format) {
+    format = new Intl.DateTimeFormat(tag, { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' })
+    dateFormats.set(tag, format)
+  }
+  return format.format(new Date(`${date}T00:00:00Z`))
 }

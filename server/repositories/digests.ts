@@ -278,15 +278,28 @@ const scope = sql`(k.scope_kind = 'all'
   OR (k.scope_kind = 'country' AND x.assignee_kind = 'country' AND x.country_id = k.scope_id)
   OR (k.scope_kind = 'organisation' AND x.assignee_kind = 'organisation' AND x.organisation_id = k.scope_id))`
 
+/** A digest body shared by several recipients, with placeholders for what differs. */
+export interface DigestBody {
+  subject: string
+  html: string
+  text: string
+}
+
 export interface NewDigest {
   membership_id: string
   key: string
   workspace_id: string
   user_id: string
   recipient: string
-  subject: string
   occasion: string
-  payload: unknown
+  from: string
+  /** Index of its body in the page's bodies. */
+  body: number
+  /** What fills the placeholders: the name (HTML-escaped and plain) and the unsubscribe link. */
+  name_html: string
+  name_text: string
+  unsubscribe_url: string
+  headers: Record<string, string>
 }
 
 /**
@@ -294,16 +307,34 @@ export interface NewDigest {
  * and moves last_digest_at of the members whose row was inserted. The
  * UNIQUE key (user, workspace, local day) is the send-once guarantee — a
  * second worker finds the key taken, sends nothing and moves nothing.
+ * Each payload (the exact message, as email_log holds it) is the shared
+ * body with the recipient's placeholders filled in here, so a page sends
+ * each body once rather than once per recipient.
  */
-export async function claimDigests(db: Db, digests: NewDigest[], asOf: Date): Promise<string[]> {
-  if (!digests.length) return []
+export async function claimDigests(
+  db: Db,
+  page: { bodies: DigestBody[]; digests: NewDigest[]; placeholders: { name: string; unsubscribe: string } },
+  asOf: Date,
+): Promise<string[]> {
+  if (!page.digests.length) return []
+  const { name, unsubscribe } = page.placeholders
   const result = await sql<{ key: string }>`
-    WITH input AS (
-      SELECT * FROM jsonb_to_recordset(${JSON.stringify(digests)}::jsonb)
-        AS t(membership_id uuid, key text, workspace_id uuid, user_id uuid, recipient text, subject text, occasion text, payload jsonb)
+    WITH body AS (
+      SELECT (b.ordinality - 1)::int AS i, b.value->>'subject' AS subject, b.value->>'html' AS html, b.value->>'text' AS text
+      FROM jsonb_array_elements(${JSON.stringify(page.bodies)}::jsonb) WITH ORDINALITY b
+    ), input AS (
+      SELECT * FROM jsonb_to_recordset(${JSON.stringify(page.digests)}::jsonb)
+        AS t(membership_id uuid, key text, workspace_id uuid, user_id uuid, recipient text, occasion text, "from" text, body int,
+             name_html text, name_text text, unsubscribe_url text, headers jsonb)
     ), claimed AS (
       INSERT INTO email_log (key, workspace_id, user_id, recipient, kind, category, subject, subject_id, occasion, payload, has_attachments)
-      SELECT key, workspace_id, user_id, recipient, 'digest', 'digest', subject, workspace_id, occasion, payload, false FROM input
+      SELECT i.key, i.workspace_id, i.user_id, i.recipient, 'digest', 'digest', b.subject, i.workspace_id, i.occasion,
+             jsonb_build_object('from', i."from", 'to', i.recipient, 'subject', b.subject,
+               'html', replace(replace(b.html, ${name}, i.name_html), ${unsubscribe}, i.unsubscribe_url),
+               'text', replace(replace(b.text, ${name}, i.name_text), ${unsubscribe}, i.unsubscribe_url),
+               'headers', i.headers),
+             false
+      FROM input i JOIN body b ON b.i = i.body
       ON CONFLICT (key) DO NOTHING
       RETURNING key
     ), moved AS (

@@ -10,6 +10,7 @@ import {
   findDigestNews,
   findDigestPage,
   findDigestReach,
+  type DigestBody,
   type DigestItemRow,
   type DigestListRow,
   type DigestNewsRow,
@@ -17,7 +18,7 @@ import {
   type DigestRecipientRow,
   type NewDigest,
 } from '#server/repositories/digests.ts'
-import { assigneeLabel, unsubscribeHeaders, type EmailPayload } from './compose.ts'
+import { assigneeLabel, unsubscribeHeaders } from './compose.ts'
 import type { TSweepResult } from './run-reminder-sweep.ts'
 import { formatDate } from './time.ts'
 
@@ -49,6 +50,7 @@ export async function runDigestSweep(input: { asOf: Date; onPage?: (recipientsSe
     after = page[page.length - 1].membership_id
     next = page.length < PAGE ? null : findDigestPage(db, input.asOf, after, PAGE)
     const batch: NewDigest[] = []
+    const pageBodies = new Map<DigestBody, number>()
     for (const row of page) {
       if (!row.is_due) continue
       const news = content.news.get(newsKey(row))
@@ -56,22 +58,30 @@ export async function runDigestSweep(input: { asOf: Date; onPage?: (recipientsSe
         result.nothingNew++
         continue
       }
-      const payload = await composeDigest(row, news, content, input.asOf, bodies)
+      const body = digestBody(row, news, content, bodies)
+      let index = pageBodies.get(body)
+      if (index === undefined) pageBodies.set(body, (index = pageBodies.size))
+      const unsubscribe = await unsubscribeHeaders(row.user_id, 'digest', input.asOf)
+      const name = row.name || row.email
       batch.push({
         membership_id: row.membership_id,
         key: `digest:${row.user_id}:${row.workspace_id}:${row.local_today}`,
         workspace_id: row.workspace_id,
         user_id: row.user_id,
         recipient: row.email,
-        subject: payload.subject,
         occasion: row.local_today,
-        payload,
+        from: env().EMAIL_FROM,
+        body: index,
+        name_html: escapeHtml(name),
+        name_text: name,
+        unsubscribe_url: unsubscribe.url,
+        headers: unsubscribe.headers,
       })
     }
     // One claim at a time, overlapping the rendering of the next page.
     await claiming
     claiming = batch.length
-      ? claimDigests(db, batch, input.asOf).then((keys) => {
+      ? claimDigests(db, { bodies: [...pageBodies.keys()], digests: batch, placeholders: { name: NAME, unsubscribe: UNSUBSCRIBE } }, input.asOf).then((keys) => {
           result.claimed += keys.length
           result.skipped += batch.length - keys.length
         })
@@ -108,7 +118,7 @@ function newsKey(k: Pick<DigestNewsRow, 'workspace_id' | 'scope_kind' | 'scope_i
   return `${k.workspace_id}|${k.scope_kind}|${k.scope_id}|${k.since}|${k.tz}`
 }
 
-type BodyCache = Map<string, { subject: string; html: string; text: string }>
+type BodyCache = Map<string, DigestBody>
 
 // Placeholders for what differs between recipients of the same digest body.
 const NAME = '\u2063RUTA-NAME\u2063'
@@ -121,9 +131,9 @@ function escapeHtml(value: string) {
 /**
  * Recipients who share scope, role, last digest and language get the same
  * body: it is rendered once with placeholders for the name and the
- * unsubscribe link, then filled in per recipient.
+ * unsubscribe link, which the claim fills in per recipient.
  */
-async function composeDigest(row: DigestRecipientRow, news: DigestNewsRow | undefined, content: DigestContent, asOf: Date, bodies: BodyCache): Promise<EmailPayload> {
+function digestBody(row: DigestRecipientRow, news: DigestNewsRow | undefined, content: DigestContent, bodies: BodyCache): DigestBody {
   const key = `${row.locale}|${row.workspace_id}|${row.local_today}|${row.scope_kind}:${row.scope_id}:${row.role}:${row.since}`
   let body = bodies.get(key)
   if (!body) {
@@ -131,16 +141,7 @@ async function composeDigest(row: DigestRecipientRow, news: DigestNewsRow | unde
     body = renderDigestBody(row, news, content)
     bodies.set(key, body)
   }
-  const unsubscribe = await unsubscribeHeaders(row.user_id, 'digest', asOf)
-  const name = row.name || row.email
-  return {
-    from: env().EMAIL_FROM,
-    to: row.email,
-    subject: body.subject,
-    html: body.html.replaceAll(NAME, escapeHtml(name)).replaceAll(UNSUBSCRIBE, unsubscribe.url),
-    text: body.text.replaceAll(NAME, name).replaceAll(UNSUBSCRIBE, unsubscribe.url),
-    headers: unsubscribe.headers,
-  }
+  return body
 }
 
 function renderDigestBody(row: DigestRecipientRow, news: DigestNewsRow | undefined, content: DigestContent) {

@@ -5,6 +5,7 @@ import { assignmentColumns, assignmentJoins, type AssignmentInfo, type ReminderK
 type Db = Kysely<DB> | Transaction<DB>
 
 const OPEN = sql`('not_started','in_progress','blocked')`
+const NO_SCOPE = sql`'00000000-0000-0000-0000-000000000000'::uuid`
 
 /**
  * The reminder sweep in one statement: every reached occasion of every open
@@ -29,7 +30,14 @@ export async function claimReminders(db: Db, asOf: Date): Promise<{ candidates: 
       LEFT JOIN country c ON c.id = a.country_id
       WHERE a.status IN ${OPEN} AND a.due_date <= (${asOf}::timestamptz)::date + 15
     ), occ AS (
-      SELECT a.*, r.kind, r.occasion
+      -- Who receives each occasion, as (role, scope): the secretariat for escalations and the secretariat's own
+      -- assignments, else the country's focal points or the organisation's partners. An equality join on it
+      -- (hash join) instead of a per-assignment filter over every member of the workspace.
+      SELECT a.id, a.workspace_id, r.kind, r.occasion,
+             CASE WHEN r.kind = 'overdue_escalation' OR a.assignee_kind = 'secretariat' THEN 'secretariat'
+                  WHEN a.assignee_kind = 'country' THEN 'focal_point' ELSE 'partner' END AS role,
+             CASE WHEN r.kind = 'overdue_escalation' OR a.assignee_kind = 'secretariat' THEN ${NO_SCOPE}
+                  WHEN a.assignee_kind = 'country' THEN a.country_id ELSE a.organisation_id END AS scope_id
       FROM a CROSS JOIN LATERAL (
         SELECT 'due_soon'::text AS kind,
                CASE WHEN a.today >= a.due_date - 3 THEN a.due_date - 3 ELSE a.due_date - 14 END AS occasion
@@ -49,11 +57,8 @@ export async function claimReminders(db: Db, asOf: Date): Promise<{ candidates: 
              COALESCE(u.locale, mc.locale, w.default_locale) AS locale
       FROM occ
       JOIN workspace w ON w.id = occ.workspace_id
-      JOIN membership m ON m.workspace_id = occ.workspace_id AND m.deactivated_at IS NULL AND (
-        CASE WHEN occ.kind = 'overdue_escalation' THEN m.role = 'secretariat'
-             ELSE (occ.assignee_kind = 'country' AND m.role = 'focal_point' AND m.country_id = occ.country_id)
-               OR (occ.assignee_kind = 'organisation' AND m.role = 'partner' AND m.organisation_id = occ.organisation_id)
-               OR (occ.assignee_kind = 'secretariat' AND m.role = 'secretariat') END)
+      JOIN membership m ON m.workspace_id = occ.workspace_id AND m.deactivated_at IS NULL AND m.role = occ.role
+        AND CASE m.role WHEN 'focal_point' THEN m.country_id WHEN 'partner' THEN m.organisation_id ELSE ${NO_SCOPE} END = occ.scope_id
       LEFT JOIN country mc ON mc.id = m.country_id
       JOIN app_user u ON u.id = m.user_id AND u.email_bounced_at IS NULL
       LEFT JOIN notification_preference p

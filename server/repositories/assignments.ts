@@ -1,6 +1,7 @@
 import { sql, type Expression, type Kysely, type RawBuilder, type Transaction } from 'kysely'
 import { jsonArrayFrom } from 'kysely/helpers/postgres'
 import type { AssignmentStatus, DB } from '#db/types.ts'
+import { isOverdueSql } from './assignment-sql.ts'
 import * as comments from './comments.ts'
 import * as evidence from './evidence.ts'
 
@@ -11,6 +12,9 @@ export interface LockedAssignment {
   id: string
   workspaceId: string
   taskId: string
+  taskCode: string
+  taskTitle: string
+  dueDate: string
   assigneeKind: 'country' | 'secretariat' | 'organisation'
   countryId: string | null
   countryCode: string | null
@@ -30,12 +34,16 @@ export interface LockedAssignment {
 export async function findForUpdate(trx: Transaction<DB>, id: string): Promise<LockedAssignment | undefined> {
   const row = await trx
     .selectFrom('assignment as a')
+    .innerJoin('plan_node as pn', 'pn.id', 'a.task_id')
     .leftJoin('app_user as u', 'u.id', 'a.updated_by')
     .leftJoin('country as c', 'c.id', 'a.country_id')
     .select([
       'a.id',
       'a.workspace_id',
       'a.task_id',
+      'pn.code as task_code',
+      'pn.title as task_title',
+      'a.due_date',
       'a.assignee_kind',
       'a.country_id',
       'c.code as country_code',
@@ -55,6 +63,9 @@ export async function findForUpdate(trx: Transaction<DB>, id: string): Promise<L
     id: row.id,
     workspaceId: row.workspace_id,
     taskId: row.task_id,
+    taskCode: row.task_code,
+    taskTitle: row.task_title,
+    dueDate: row.due_date,
     assigneeKind: row.assignee_kind,
     countryId: row.country_id,
     countryCode: row.country_code?.trim() ?? null,
@@ -87,6 +98,58 @@ export async function updateIfVersion(
     .where('id', '=', id)
     .where('version', '=', version)
     .returning(['id', 'status', 'progress_note', 'version', 'updated_at'])
+    .executeTakeFirst()
+}
+
+/**
+ * updateIfVersion and its history row in one statement (the history row is
+ * written only when the update is). Returns what a write answers with: the
+ * new status, note, version and time, the due date and whether it is now
+ * overdue — so no read of the whole item follows the write.
+ */
+export async function updateWithHistory(
+  trx: Transaction<DB>,
+  id: string,
+  version: number,
+  changes: { status?: AssignmentStatus; progressNote?: string },
+  actorId: string,
+  history: { action: string; fromStatus: AssignmentStatus; note: string },
+) {
+  return trx
+    .with('updated', (db) =>
+      db
+        .updateTable('assignment')
+        .set({
+          ...(changes.status !== undefined ? { status: changes.status } : {}),
+          ...(changes.progressNote !== undefined ? { progress_note: changes.progressNote } : {}),
+          version: sql<number>`version + 1`,
+          updated_at: sql<Date>`now()`,
+          updated_by: actorId,
+        })
+        .where('id', '=', id)
+        .where('version', '=', version)
+        .returning(['id', 'status', 'progress_note', 'version', 'updated_at', 'due_date', isOverdueSql(undefined, 'assignment').as('overdue')]),
+    )
+    .with('history', (db) =>
+      db
+        .insertInto('assignment_history')
+        .columns(['assignment_id', 'actor_id', 'action', 'from_status', 'to_status', 'note', 'version'])
+        .expression(
+          db
+            .selectFrom('updated')
+            .select([
+              'updated.id',
+              sql<string>`${actorId}::uuid`.as('actor_id'),
+              sql<string>`${history.action}::text`.as('action'),
+              sql<string>`${history.fromStatus}::text`.as('from_status'),
+              'updated.status',
+              sql<string>`${history.note}::text`.as('note'),
+              'updated.version',
+            ]),
+        ),
+    )
+    .selectFrom('updated')
+    .selectAll()
     .executeTakeFirst()
 }
 

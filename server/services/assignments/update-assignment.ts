@@ -4,7 +4,7 @@ import { AppError } from '#server/errors.ts'
 import { recordActivity } from '#server/repositories/activity.ts'
 import * as assignments from '#server/repositories/assignments.ts'
 import * as evidence from '#server/repositories/evidence.ts'
-import { readItem } from './read-item.ts'
+import { writtenItem } from './read-item.ts'
 import { parseInput, ZUpdateAssignment, type TUpdateAssignment } from './schemas.ts'
 import { conflictError, lockCurrent, snapshot, writeComment } from './shared.ts'
 import { decideTransition, standingOf, type Transition } from './transitions.ts'
@@ -50,29 +50,22 @@ export async function updateAssignment(actor: Actor, rawInput: TUpdateAssignment
       })
     }
 
-    const next = await assignments.updateIfVersion(
+    const action = transition?.action ?? (noteChanges ? 'note' : input.evidenceUrl ? 'evidence' : 'comment')
+    const note = transition?.needs === 'comment' ? (comment ?? '') : noteChanges ? (input.progressNote ?? '') : input.evidenceUrl ? input.evidenceUrl : (comment ?? '')
+    // The row and its history row in one statement, returning what the answer needs (no read of the item after).
+    const next = await assignments.updateWithHistory(
       trx,
       current.id,
       input.version,
       { status: statusChanges ? input.status : undefined, progressNote: noteChanges ? input.progressNote : undefined },
       actor.userId,
+      { action, fromStatus: current.status, note },
     )
     if (!next) throw conflictError(current)
 
     const link = input.evidenceUrl ? await evidence.insertLink(trx, { assignmentId: current.id, url: input.evidenceUrl, createdBy: actor.userId }) : undefined
     const written = comment ? await writeComment(trx, actor, current, comment) : undefined
 
-    const action = transition?.action ?? (noteChanges ? 'note' : link ? 'evidence' : 'comment')
-    const note = transition?.needs === 'comment' ? (comment ?? '') : noteChanges ? (input.progressNote ?? '') : link ? (input.evidenceUrl ?? '') : (comment ?? '')
-    await assignments.insertHistory(trx, {
-      assignmentId: current.id,
-      actorId: actor.userId,
-      action,
-      fromStatus: current.status,
-      toStatus: next.status,
-      note,
-      version: next.version,
-    })
     await recordActivity(trx, {
       workspaceId: current.workspaceId,
       actorId: actor.userId,
@@ -98,6 +91,6 @@ export async function updateAssignment(actor: Actor, rawInput: TUpdateAssignment
         recipientUserIds: await assignments.memberIds(trx, current.workspaceId, { role: 'secretariat' }),
       })
     }
-    return readItem(trx, current.id)
+    return writtenItem(current, next)
   })
 }

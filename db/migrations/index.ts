@@ -5,6 +5,7 @@ import * as planEditingSearch from './20261204_170000_plan_editing_search.ts'
 import * as activityFilters from './20261204_181500_activity_filters.ts'
 import * as formDraft from './20261204_180000_form_draft.ts'
 import * as emailLateRender from './20261204_190000_email_late_render.ts'
+import * as emailPayloadLz4 from './20261204_200000_email_payload_lz4.ts'
 
 /**
  * Every migration, in order. Listed by hand rather than read from the folder
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '20261204_181500_activity_filters': activityFilters,
   '20261204_180000_form_draft': formDraft,
   '20261204_190000_email_late_render': emailLateRender,
+  '20261204_200000_email_payload_lz4': emailPayloadLz4,
 }

@@ -18,12 +18,27 @@ export const HOME_GROUPS = ['overdue', 'dueSoon', 'rest', 'waiting', 'done'] as 
 export type HomeGroup = (typeof HOME_GROUPS)[number]
 export type HomeItem = AssignmentItem & { daysLeft: number }
 
-const FILTERS: Record<HomeGroup, Partial<assignments.ListFilters>> = {
-  overdue: { overdue: true },
-  dueSoon: { overdue: false, statuses: OPEN, dueWithinDays: DUE_SOON_DAYS },
-  rest: { overdue: false, statuses: OPEN, dueAfterDays: DUE_SOON_DAYS },
-  waiting: { statuses: ['submitted'] },
-  done: { statuses: ['completed', 'not_applicable'] },
+/**
+ * What each group holds. dueSoon and rest are defined on the assignee's
+ * local date; they also carry a due-date range in UTC days that the local
+ * definition implies (every zone's date is within a day of UTC's; one more
+ * day of slack for the clocks), which changes no answer but lets the index
+ * on due dates start the scan at the group instead of at the oldest row.
+ */
+function filtersOf(group: HomeGroup, asOf: Date | undefined): Partial<assignments.ListFilters> {
+  const utcDay = (offset: number) => new Date((asOf ?? new Date()).getTime() + offset * 86_400_000).toISOString().slice(0, 10)
+  switch (group) {
+    case 'overdue':
+      return { overdue: true }
+    case 'dueSoon':
+      return { overdue: false, statuses: OPEN, dueWithinDays: DUE_SOON_DAYS, dueFrom: utcDay(-2), dueTo: utcDay(DUE_SOON_DAYS + 2) }
+    case 'rest':
+      return { overdue: false, statuses: OPEN, dueAfterDays: DUE_SOON_DAYS, dueFrom: utcDay(DUE_SOON_DAYS - 1) }
+    case 'waiting':
+      return { statuses: ['submitted'] }
+    case 'done':
+      return { statuses: ['completed', 'not_applicable'] }
+  }
 }
 
 /**
@@ -59,7 +74,7 @@ export async function listHomeAssignments(
   const [names, ...results] = await Promise.all([
     countryCode ? findCountryNames(db, input.workspaceId, countryCode) : undefined,
     ...wanted.map(async (group) => {
-      const rows = await assignments.listPage(db, { workspaceId: input.workspaceId, ...scope, ...FILTERS[group] }, { limit, cursor }, overdue, today)
+      const rows = await assignments.listPage(db, { workspaceId: input.workspaceId, ...scope, ...filtersOf(group, options.asOf) }, { limit, cursor }, overdue, today)
       const page = rows.slice(0, limit)
       const last = page[page.length - 1]
       const nextCursor = rows.length > limit && last ? encodeCursor({ o: last.rank === 0 ? 0 : 1, d: last.due_date, id: last.id }) : null

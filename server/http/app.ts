@@ -6,6 +6,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { randomUUID } from 'node:crypto'
 import { authenticate, type Authentication } from '../auth/authenticate.ts'
 import { checkHealth } from '../health.ts'
+import { isLocale, type AppLocale } from '#app/i18n/config.ts'
 import { detectLocale, localeCookie } from '../i18n.ts'
 import '../load-context.ts'
 import { appRouter } from '../routers/_app.ts'
@@ -28,6 +29,17 @@ async function authOf(req: Request, res: Response): Promise<Authentication> {
   for (const cookie of auth.setCookies) res.append('Set-Cookie', cookie)
   res.locals.auth = auth
   return auth
+}
+
+/**
+ * The request's language (server/i18n.ts detectLocale: `?lng=`, the `lng`
+ * cookie, the user's setting, Accept-Language). A signed-in caller with
+ * neither `?lng=` nor the cookie gets their own setting — what the detector
+ * would answer — without building a fetch Request and a detector per call.
+ */
+function localeOf(req: Request, actor: Authentication['actor']): Promise<AppLocale> | AppLocale {
+  if (actor && isLocale(actor.locale) && req.query.lng === undefined && !/(?:^|;\s*)lng=/.test(req.headers.cookie ?? '')) return actor.locale
+  return detectLocale(fetchRequestOf(req), actor?.locale)
 }
 
 function fetchRequestOf(req: Request) {
@@ -82,7 +94,7 @@ export function createApp({ build, mode }: AppOptions) {
       router: appRouter,
       createContext: async ({ req, res }) => {
         const auth = await authOf(req, res)
-        const locale = await detectLocale(fetchRequestOf(req), auth.actor?.locale)
+        const locale = await localeOf(req, auth.actor)
         return { actor: auth.actor, requestId: res.locals.requestId as string, locale, invalidToken: auth.invalidToken }
       },
     }),
@@ -93,7 +105,7 @@ export function createApp({ build, mode }: AppOptions) {
     mode,
     getLoadContext: async (req, res): Promise<AppLoadContext> => {
       const auth = await authOf(req, res)
-      const locale = await detectLocale(fetchRequestOf(req), auth.actor?.locale)
+      const locale = await localeOf(req, auth.actor)
       return { requestId: res.locals.requestId, cspNonce: res.locals.cspNonce, actor: auth.actor, locale, clientIp: req.ip ?? null }
     },
   })

@@ -135,17 +135,32 @@ export async function findDigestPage(db: Db, asOf: Date, after: string, pageSize
   return result.rows
 }
 
-/** Open or submitted assignments of the workspaces with a digest due, with their assignee's day and their list. */
+/**
+ * Each assignee's calendar day at asOf: per country (its zone, else the
+ * workspace's) and per workspace, so that a query over thousands of
+ * assignments converts a time zone per country, not per row.
+ */
+function assigneeDays(asOf: Date) {
+  return sql`
+    country_day AS (
+      SELECT c.id, (${asOf}::timestamptz AT TIME ZONE COALESCE(c.time_zone, w.time_zone))::date AS today
+      FROM country c JOIN workspace w ON w.id = c.workspace_id
+    ), workspace_day AS (
+      SELECT w.id, (${asOf}::timestamptz AT TIME ZONE w.time_zone)::date AS today FROM workspace w
+    )`
+}
+
+/** Open or submitted assignments of the workspaces with a digest due, with their list (needs assigneeDays). */
 function listed(asOf: Date) {
   return sql`
-    SELECT a.id, a.workspace_id, a.assignee_kind, a.country_id, a.organisation_id, a.due_date, a.status, a.task_id,
+    SELECT a.id, a.workspace_id, a.assignee_kind, a.country_id, a.organisation_id, a.due_date, a.task_id,
            CASE WHEN a.status IN ${OPEN} AND a.due_date < t.today THEN 'overdue'
                 WHEN a.status IN ${OPEN} AND a.due_date BETWEEN t.today AND t.today + 14 THEN 'due_soon'
                 WHEN a.status = 'submitted' THEN 'to_verify' END AS list
     FROM assignment a
-    JOIN workspace w ON w.id = a.workspace_id
-    LEFT JOIN country c ON c.id = a.country_id
-    CROSS JOIN LATERAL (SELECT (${asOf}::timestamptz AT TIME ZONE COALESCE(c.time_zone, w.time_zone))::date AS today) t
+    JOIN workspace_day wd ON wd.id = a.workspace_id
+    LEFT JOIN country_day cd ON cd.id = a.country_id
+    CROSS JOIN LATERAL (SELECT COALESCE(cd.today, wd.today) AS today) t
     WHERE a.workspace_id IN (SELECT workspace_id FROM due)
       AND ((a.status IN ${OPEN} AND a.due_date <= (${asOf}::timestamptz AT TIME ZONE 'UTC')::date + 16) OR a.status = 'submitted')`
 }
@@ -160,6 +175,7 @@ function listed(asOf: Date) {
 export async function findDigestLists(db: Db, asOf: Date): Promise<DigestListRow[]> {
   const result = await sql<DigestListRow>`
     WITH due AS (SELECT workspace_id FROM (${recipients(asOf)}) r WHERE r.is_due),
+    ${assigneeDays(asOf)},
     l AS (SELECT * FROM (${listed(asOf)}) l WHERE l.list IS NOT NULL),
     scoped AS (
       SELECT l.*, 'all' AS scope_kind, NULL::uuid AS scope_id FROM l
@@ -168,16 +184,19 @@ export async function findDigestLists(db: Db, asOf: Date): Promise<DigestListRow
       UNION ALL
       SELECT l.*, 'organisation', l.organisation_id FROM l WHERE l.list <> 'to_verify' AND l.assignee_kind = 'organisation'
     ), ranked AS (
-      SELECT s.id, s.workspace_id, s.scope_kind, s.scope_id, s.list, s.task_id, s.assignee_kind, s.country_id, s.organisation_id, s.due_date, s.status,
-             pn.code, pn.title,
+      SELECT s.id, s.workspace_id, s.scope_kind, s.scope_id, s.list, s.due_date,
              row_number() OVER (PARTITION BY s.workspace_id, s.scope_kind, s.scope_id, s.list ORDER BY s.due_date, pn.code, s.id) AS rn,
              count(*) OVER (PARTITION BY s.workspace_id, s.scope_kind, s.scope_id, s.list) AS n
       FROM scoped s JOIN plan_node pn ON pn.id = s.task_id
     ), x AS (
-      SELECT r.*, c.name_es, c.name_pt, c.name_en, o.name AS org_name
+      -- Only the first 10 of each list carry their display fields.
+      SELECT r.workspace_id, r.scope_kind, r.scope_id, r.list, r.rn, r.n, r.id, r.due_date,
+             a.assignee_kind, a.status, pn.code, pn.title, c.name_es, c.name_pt, c.name_en, o.name AS org_name
       FROM ranked r
-      LEFT JOIN country c ON c.id = r.country_id
-      LEFT JOIN organisation o ON o.id = r.organisation_id
+      JOIN assignment a ON a.id = r.id
+      JOIN plan_node pn ON pn.id = a.task_id
+      LEFT JOIN country c ON c.id = a.country_id
+      LEFT JOIN organisation o ON o.id = a.organisation_id
       WHERE r.rn <= 10
     )
     SELECT x.workspace_id, x.scope_kind, x.scope_id, x.list, max(x.n)::int AS n, json_agg(${itemJson} ORDER BY x.rn) AS items
@@ -220,12 +239,11 @@ export async function findDigestNews(db: Db, asOf: Date): Promise<DigestNewsRow[
       SELECT x.workspace_id, x.scope_kind, x.scope_id, x.since, x.tz, max(x.n)::int AS n, json_agg(${itemJson} ORDER BY x.rn) AS items
       FROM ch x WHERE x.rn <= 10
       GROUP BY x.workspace_id, x.scope_kind, x.scope_id, x.since, x.tz
-    ), became AS (
-      SELECT a.workspace_id, a.assignee_kind, a.country_id, a.organisation_id, a.due_date,
-             (${asOf}::timestamptz AT TIME ZONE COALESCE(c.time_zone, w.time_zone))::date AS today
+    ), ${assigneeDays(asOf)}, became AS (
+      SELECT a.workspace_id, a.assignee_kind, a.country_id, a.organisation_id, a.due_date, COALESCE(cd.today, wd.today) AS today
       FROM assignment a
-      JOIN workspace w ON w.id = a.workspace_id
-      LEFT JOIN country c ON c.id = a.country_id
+      JOIN workspace_day wd ON wd.id = a.workspace_id
+      LEFT JOIN country_day cd ON cd.id = a.country_id
       WHERE a.status IN ${OPEN} AND a.workspace_id IN (SELECT workspace_id FROM k)
         AND a.due_date >= (SELECT since_date FROM lo) AND a.due_date <= (${asOf}::timestamptz AT TIME ZONE 'UTC')::date + 16
     ), nw AS (

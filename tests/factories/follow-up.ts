@@ -26,6 +26,19 @@ export async function createFollowUpWorld(db: Kysely<DB>, opts: { countries?: st
     task: (n: 1 | 2 | 3) => plan.nodeId(`1.1.1.${n}`),
     assign: (taskNo: 1 | 2 | 3, countryCode: string, dueDate: string, status?: AssignmentStatus) =>
       createAssignment(db, workspace, plan.nodeId(`1.1.1.${taskNo}`), { countryCode }, { dueDate, status }),
+    /** `n` more focal points of a country, `<prefix><i>.<cc>.<slug>@example.org`, named `FP <i>`, in bulk. */
+    async addFocalPoints(countryCode: string, n: number, prefix: string) {
+      const users = await db
+        .insertInto('app_user')
+        .values(Array.from({ length: n }, (_, i) => ({ email: `${prefix}${i}.${countryCode.toLowerCase()}.${tag}@example.org`, name: `FP ${i}` })))
+        .returning('id')
+        .execute()
+      await db
+        .insertInto('membership')
+        .values(users.map((u) => ({ workspace_id: workspace.id, user_id: u.id, role: 'focal_point' as const, country_id: workspace.countryId(countryCode) })))
+        .execute()
+      return users
+    },
   }
 }
 

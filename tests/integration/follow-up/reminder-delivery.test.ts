@@ -5,7 +5,7 @@ import { db, onQuery } from '#server/db.ts'
 import { resetEnvForTests } from '#server/env.ts'
 import { runReminderSweep } from '#server/services/follow-up/run-reminder-sweep.ts'
 import { parseAsOf } from '#server/services/follow-up/time.ts'
-import { createFollowUpWorld, type FollowUpWorld } from '#tests/factories/follow-up.ts'
+import { createFollowUpWorld } from '#tests/factories/follow-up.ts'
 import { startResendStandIn, type ResendStandIn } from '#tests/support/resend-stand-in.ts'
 
 /**
@@ -49,19 +49,6 @@ async function counted<T>(fn: () => Promise<T>) {
   }
 }
 
-/** `n` more Argentine focal points in the world's workspace. */
-async function moreFocalPoints(w: FollowUpWorld, n: number) {
-  const users = await db
-    .insertInto('app_user')
-    .values(Array.from({ length: n }, (_, i) => ({ email: `extra${i}.ar.${w.workspace.slug}@example.org`, name: `FP ${i}` })))
-    .returning('id')
-    .execute()
-  await db
-    .insertInto('membership')
-    .values(users.map((u) => ({ workspace_id: w.workspace.id, user_id: u.id, role: 'focal_point' as const, country_id: w.workspace.countryId('AR') })))
-    .execute()
-}
-
 const batchRequests = (s: ResendStandIn) => s.requests.filter((r) => r.path === '/emails/batch')
 
 describe('reminder sweep and delivery', () => {
@@ -73,7 +60,7 @@ describe('reminder sweep and delivery', () => {
     expect(one.result).toEqual({ claimed: 1, skipped: 0 })
 
     const big = await createFollowUpWorld(db)
-    await moreFocalPoints(big, 30)
+    await big.addFocalPoints('AR', 30, 'extra')
     for (const cc of ['AR', 'BR', 'GY']) {
       await big.assign(2, cc, '2027-03-15') // due in 3 days
       await big.assign(3, cc, '2027-02-01') // 41 days overdue: weekly reminder and escalation
@@ -153,7 +140,7 @@ describe('reminder sweep and delivery', () => {
   it('while a batch is in flight the next ones are already rendered and recorded; each e-mail goes once', async () => {
     await fresh()
     const w = await createFollowUpWorld(db)
-    await moreFocalPoints(w, 250)
+    await w.addFocalPoints('AR', 250, 'extra')
     await w.assign(2, 'AR', '2027-04-15')
     expect(await runReminderSweep({ asOf: parseAsOf('2027-04-12') })).toMatchObject({ claimed: 251 })
     const release = standIn.holdNext()
@@ -181,7 +168,7 @@ describe('reminder sweep and delivery', () => {
     useResend(limited)
     try {
       const w = await createFollowUpWorld(db)
-      await moreFocalPoints(w, 650)
+      await w.addFocalPoints('AR', 650, 'extra')
       await w.assign(2, 'AR', '2027-04-15')
       expect(await runReminderSweep({ asOf: parseAsOf('2027-04-12') })).toMatchObject({ claimed: 651 })
       expect(await deliverPending()).toMatchObject({ sent: 651, failed: 0, pending: 0 })

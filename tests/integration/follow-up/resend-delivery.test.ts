@@ -71,15 +71,7 @@ describe('delivery through Resend (local stand-in)', () => {
   it('more than 100 messages go in batches of at most 100', async () => {
     await fresh()
     const w = await createFollowUpWorld(db)
-    const users = await db
-      .insertInto('app_user')
-      .values(Array.from({ length: 104 }, (_, i) => ({ email: `fp${i}.ar.${w.workspace.slug}@example.org`, name: `FP ${i}` })))
-      .returning('id')
-      .execute()
-    await db
-      .insertInto('membership')
-      .values(users.map((u) => ({ workspace_id: w.workspace.id, user_id: u.id, role: 'focal_point' as const, country_id: w.workspace.countryId('AR') })))
-      .execute()
+    await w.addFocalPoints('AR', 104, 'fp')
     await w.assign(2, 'AR', '2027-04-15')
     const swept = await runReminderSweep({ asOf: parseAsOf('2027-04-12') })
     expect(swept.claimed).toBe(105)

@@ -112,15 +112,7 @@ describe('the worker process', { timeout: 120_000 }, () => {
 
   it('a worker killed (SIGKILL) in the middle of a digest batch, then restarted, leaves exactly one digest per recipient', async () => {
     const w = await createFollowUpWorld(db)
-    const users = await db
-      .insertInto('app_user')
-      .values(Array.from({ length: 260 }, (_, i) => ({ email: `many${i}.ar.${w.workspace.slug}@example.org`, name: `FP ${i}` })))
-      .returning('id')
-      .execute()
-    await db
-      .insertInto('membership')
-      .values(users.map((u) => ({ workspace_id: w.workspace.id, user_id: u.id, role: 'focal_point' as const, country_id: w.workspace.countryId('AR') })))
-      .execute()
+    await w.addFocalPoints('AR', 260, 'many')
     // Due in 14 days: newly due-soon for every Argentine focal point.
     await w.assign(2, 'AR', '2027-04-15')
     const first = startWorker()
@@ -152,15 +144,7 @@ describe('the worker process', { timeout: 120_000 }, () => {
 
   it('SIGTERM with a job still running past WORKER_SHUTDOWN_SECONDS: the worker exits and the job is picked up again, nothing sent twice', async () => {
     const w = await createFollowUpWorld(db)
-    const users = await db
-      .insertInto('app_user')
-      .values(Array.from({ length: 260 }, (_, i) => ({ email: `term${i}.br.${w.workspace.slug}@example.org`, name: `FP ${i}` })))
-      .returning('id')
-      .execute()
-    await db
-      .insertInto('membership')
-      .values(users.map((u) => ({ workspace_id: w.workspace.id, user_id: u.id, role: 'focal_point' as const, country_id: w.workspace.countryId('BR') })))
-      .execute()
+    await w.addFocalPoints('BR', 260, 'term')
     await w.assign(2, 'BR', '2027-05-17')
     const first = startWorker({ WORKER_SHUTDOWN_SECONDS: '0.05' })
     await first.started

@@ -41,8 +41,8 @@ export async function runDigestSweep(input: { asOf: Date; onPage?: (recipientsSe
   let seen = 0
   const bodies: BodyCache = new Map()
   // Pipelined: the first page is read with the content, the next page while this one renders.
-  let next: Promise<DigestRecipientRow[]> | null = findDigestPage(db, input.asOf, after, PAGE)
-  const content = await digestContent(input.asOf)
+  const [content, first] = await Promise.all([digestContent(input.asOf), findDigestPage(db, input.asOf, after, PAGE)])
+  let next: Promise<DigestRecipientRow[]> | null = Promise.resolve(first)
   let claiming: Promise<void> | null = null
   while (next) {
     const page: DigestRecipientRow[] = await next

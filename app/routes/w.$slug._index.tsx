@@ -39,7 +39,12 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     countryName,
     role: membership.role,
     group: group ?? null,
-    groups: home.groups.map(({ group, items, nextCursor }) => ({ group, items, nextCursor })),
+    // Only what the page shows: every field left out is not serialised twice (HTML and loader data).
+    groups: home.groups.map(({ group, items, nextCursor }) => ({
+      group,
+      items: items.map(({ id, taskCode, taskTitle, status, overdue, dueDate, daysLeft }) => ({ id, taskCode, taskTitle, status, overdue, dueDate, daysLeft })),
+      nextCursor,
+    })),
     locale: context.locale,
     timeZone: actor.timeZone,
     pageTitle: group ? `${t(`home.groups.${group}`, { ns: 'assignments' })} · ${title} · ${membership.name} · Ruta` : `${title} · ${membership.name} · Ruta`,
@@ -54,7 +59,7 @@ interface PageData {
   role: string
   /** The one group shown, page by page; null on the home itself. */
   group: HomeGroup | null
-  groups: { group: HomeGroup; items: HomeItem[]; nextCursor: string | null }[]
+  groups: { group: HomeGroup; items: Pick<HomeItem, 'id' | 'taskCode' | 'taskTitle' | 'status' | 'overdue' | 'dueDate' | 'daysLeft'>[]; nextCursor: string | null }[]
   locale: AppLocale
   timeZone: string
   pageTitle: string

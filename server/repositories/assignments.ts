@@ -1,4 +1,4 @@
-import { sql, type Expression, type Kysely, type RawBuilder, type Transaction } from 'kysely'
+import { sql, type Expression, type Kysely, type QueryCreator, type RawBuilder, type Transaction } from 'kysely'
 import { jsonArrayFrom } from 'kysely/helpers/postgres'
 import type { AssignmentStatus, DB } from '#db/types.ts'
 import { isOverdueSql } from './assignment-sql.ts'
@@ -86,7 +86,12 @@ export async function updateIfVersion(
   changes: { status?: AssignmentStatus; progressNote?: string },
   actorId: string,
 ) {
-  return trx
+  return versionedUpdate(trx, id, version, changes, actorId).returning(['id', 'status', 'progress_note', 'version', 'updated_at']).executeTakeFirst()
+}
+
+/** The UPDATE of updateIfVersion: the changes, version + 1, who and when, only on the version the change was based on. */
+function versionedUpdate(db: QueryCreator<DB>, id: string, version: number, changes: { status?: AssignmentStatus; progressNote?: string }, actorId: string) {
+  return db
     .updateTable('assignment')
     .set({
       ...(changes.status !== undefined ? { status: changes.status } : {}),
@@ -97,8 +102,6 @@ export async function updateIfVersion(
     })
     .where('id', '=', id)
     .where('version', '=', version)
-    .returning(['id', 'status', 'progress_note', 'version', 'updated_at'])
-    .executeTakeFirst()
 }
 
 /**
@@ -117,18 +120,7 @@ export async function updateWithHistory(
 ) {
   return trx
     .with('updated', (db) =>
-      db
-        .updateTable('assignment')
-        .set({
-          ...(changes.status !== undefined ? { status: changes.status } : {}),
-          ...(changes.progressNote !== undefined ? { progress_note: changes.progressNote } : {}),
-          version: sql<number>`version + 1`,
-          updated_at: sql<Date>`now()`,
-          updated_by: actorId,
-        })
-        .where('id', '=', id)
-        .where('version', '=', version)
-        .returning(['id', 'status', 'progress_note', 'version', 'updated_at', 'due_date', isOverdueSql(undefined, 'assignment').as('overdue')]),
+      versionedUpdate(db, id, version, changes, actorId).returning(['id', 'status', 'progress_note', 'version', 'updated_at', 'due_date', isOverdueSql(undefined, 'assignment').as('overdue')]),
     )
     .with('history', (db) =>
       db

@@ -58,18 +58,7 @@ export async function listPlanNodesWithProgress(
   plan: Pick<CurrentPlan, 'id' | 'workspaceId'>,
   options: { asOf?: Date; withTasks?: boolean } = {},
 ): Promise<PlanNodeWithProgress[]> {
-  const result = await sql<{
-    id: string
-    parent_id: string | null
-    kind: NodeKind
-    code: string
-    title: string
-    position: number
-    tasks: number
-    total: number
-    completed: number
-    overdue: number
-  }>`
+  const result = await sql<PlanNodeWithProgress>`
     WITH RECURSIVE tree(id, parent_id, kind, path) AS (
       SELECT id, parent_id, kind, ARRAY[id] FROM plan_node
       WHERE plan_id = ${plan.id} AND parent_id IS NULL AND archived_at IS NULL
@@ -92,7 +81,7 @@ export async function listPlanNodesWithProgress(
     task_counts AS (
       SELECT parent_id AS id, count(*) AS tasks FROM tree WHERE kind = 'task' GROUP BY parent_id
     )
-    SELECT n.id, n.parent_id, n.kind, n.code, n.title, n.position,
+    SELECT n.id, n.parent_id AS "parentId", n.kind, n.code, n.title, n.position,
       coalesce(c.tasks, 0)::int AS tasks,
       coalesce(r.total, 0)::int AS total,
       coalesce(r.completed, 0)::int AS completed,
@@ -104,18 +93,7 @@ export async function listPlanNodesWithProgress(
     ${options.withTasks ? sql`` : sql`WHERE tree.kind <> 'task'`}
     ORDER BY n.position, n.created_at
   `.execute(db)
-  return result.rows.map((r) => ({
-    id: r.id,
-    parentId: r.parent_id,
-    kind: r.kind,
-    code: r.code,
-    title: r.title,
-    position: r.position,
-    tasks: r.tasks,
-    total: r.total,
-    completed: r.completed,
-    overdue: r.overdue,
-  }))
+  return result.rows
 }
 
 export interface PlanNodeDetail {
@@ -138,20 +116,7 @@ export async function findPlanNodeWithChildren(
   nodeId: string,
   options: { asOf?: Date } = {},
 ): Promise<PlanNodeDetail | undefined> {
-  const result = await sql<{
-    role: 'path' | 'self' | 'child'
-    id: string
-    parent_id: string | null
-    kind: NodeKind
-    code: string
-    title: string
-    position: number
-    archived: boolean
-    tasks: number
-    total: number
-    completed: number
-    overdue: number
-  }>`
+  const result = await sql<PlanNodeWithProgress & { role: 'path' | 'self' | 'child'; archived: boolean }>`
     WITH RECURSIVE up(id, parent_id, depth) AS (
       SELECT id, parent_id, 0 FROM plan_node WHERE id = ${nodeId} AND plan_id = ${plan.id}
       UNION ALL
@@ -174,7 +139,7 @@ export async function findPlanNodeWithChildren(
     task_counts AS (
       SELECT parent_id AS id, count(*) AS tasks FROM down WHERE kind = 'task' GROUP BY parent_id
     )
-    SELECT 'path' AS role, n.id, n.parent_id, n.kind, n.code, n.title, -up.depth AS position, n.archived_at IS NOT NULL AS archived,
+    SELECT 'path' AS role, n.id, n.parent_id AS "parentId", n.kind, n.code, n.title, -up.depth AS position, n.archived_at IS NOT NULL AS archived,
       0 AS tasks, 0 AS total, 0 AS completed, 0 AS overdue
     FROM up JOIN plan_node AS n ON n.id = up.id
     UNION ALL
@@ -196,19 +161,6 @@ export async function findPlanNodeWithChildren(
   return {
     path: path.map((r) => ({ id: r.id, kind: r.kind, code: r.code, title: r.title })),
     progress: { total: self?.total ?? 0, completed: self?.completed ?? 0, overdue: self?.overdue ?? 0 },
-    children: result.rows
-      .filter((r) => r.role === 'child')
-      .map((r) => ({
-        id: r.id,
-        parentId: r.parent_id,
-        kind: r.kind,
-        code: r.code,
-        title: r.title,
-        position: r.position,
-        tasks: r.tasks,
-        total: r.total,
-        completed: r.completed,
-        overdue: r.overdue,
-      })),
+    children: result.rows.filter((r) => r.role === 'child').map(({ role: _role, archived: _archived, ...node }) => node),
   }
 }

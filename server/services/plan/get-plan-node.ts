@@ -5,6 +5,7 @@ import { db } from '#server/db.ts'
 import { AppError } from '#server/errors.ts'
 import { findCurrentPlan, findPlanNodeWithChildren } from '#server/repositories/plan.ts'
 import type { TPlanProgress } from './get-plan-tree.ts'
+import { presentNode } from './nest.ts'
 
 export const ZGetPlanNode = z.object({
   workspaceId: z.uuid({ message: 'must be a workspace id (UUID)' }),
@@ -47,13 +48,9 @@ export async function getPlanNode(actor: Actor, input: TGetPlanNode, options: { 
     planTitle: plan.title,
     path: node.path,
     progress: node.progress,
-    children: node.children.map((c) => ({
-      id: c.id,
-      kind: c.kind,
-      code: c.code,
-      title: c.title,
-      progress: { total: c.total, completed: c.completed, overdue: c.overdue },
-      tasks: c.tasks,
-    })),
+    children: node.children.map((c) => {
+      const { children: _children, ...child } = presentNode(c)
+      return { ...child, tasks: c.tasks }
+    }),
   }
 }

@@ -1,8 +1,8 @@
 import { authorize, type Actor } from '#server/authz.ts'
 import { db } from '#server/db.ts'
 import { findCurrentPlan, listPlanNodesWithProgress } from '#server/repositories/plan.ts'
-import type { TGetPlanTree, TPlanTreeNode } from './get-plan-tree.ts'
-import { nest } from './nest.ts'
+import type { TGetPlanTree, TPlanTree, TPlanTreeNode } from './get-plan-tree.ts'
+import { nest, presentNode } from './nest.ts'
 
 export interface TPlanOutlineNode extends Omit<TPlanTreeNode, 'children'> {
   /** Live tasks directly under the node (they are listed on the node's own page). */
@@ -10,9 +10,7 @@ export interface TPlanOutlineNode extends Omit<TPlanTreeNode, 'children'> {
   children: TPlanOutlineNode[]
 }
 
-export interface TPlanOutline {
-  planId: string | null
-  title: string | null
+export interface TPlanOutline extends Omit<TPlanTree, 'nodes'> {
   nodes: TPlanOutlineNode[]
 }
 
@@ -27,14 +25,6 @@ export async function getPlanOutline(actor: Actor, input: TGetPlanTree, options:
   const plan = await findCurrentPlan(db, input.workspaceId)
   if (!plan) return { planId: null, title: null, nodes: [] }
   const rows = await listPlanNodesWithProgress(db, plan, { asOf: options.asOf })
-  const nodes = nest(rows, (row): TPlanOutlineNode => ({
-    id: row.id,
-    kind: row.kind,
-    code: row.code,
-    title: row.title,
-    progress: { total: row.total, completed: row.completed, overdue: row.overdue },
-    tasks: row.tasks,
-    children: [],
-  }))
+  const nodes = nest(rows, (row): TPlanOutlineNode => ({ ...presentNode(row), tasks: row.tasks, children: [] }))
   return { planId: plan.id, title: plan.title, nodes }
 }

@@ -3,7 +3,7 @@ import type { NodeKind } from '#db/types.ts'
 import { authorize, type Actor } from '#server/authz.ts'
 import { db } from '#server/db.ts'
 import { findCurrentPlan, listPlanNodesWithProgress } from '#server/repositories/plan.ts'
-import { nest } from './nest.ts'
+import { nest, presentNode } from './nest.ts'
 
 export const ZGetPlanTree = z.object({ workspaceId: z.uuid({ message: 'must be a workspace id (UUID)' }) })
 export type TGetPlanTree = z.infer<typeof ZGetPlanTree>
@@ -40,13 +40,5 @@ export async function getPlanTree(actor: Actor, input: TGetPlanTree, options: { 
   const plan = await findCurrentPlan(db, input.workspaceId)
   if (!plan) return { planId: null, title: null, nodes: [] }
   const rows = await listPlanNodesWithProgress(db, plan, { asOf: options.asOf, withTasks: true })
-  const nodes = nest(rows, (row): TPlanTreeNode => ({
-    id: row.id,
-    kind: row.kind,
-    code: row.code,
-    title: row.title,
-    progress: { total: row.total, completed: row.completed, overdue: row.overdue },
-    children: [],
-  }))
-  return { planId: plan.id, title: plan.title, nodes }
+  return { planId: plan.id, title: plan.title, nodes: nest(rows, presentNode) }
 }

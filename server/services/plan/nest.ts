@@ -1,4 +1,17 @@
 import type { PlanNodeWithProgress } from '#server/repositories/plan.ts'
+import type { TPlanTreeNode } from './get-plan-tree.ts'
+
+/** A row as plan.tree presents a node (API.md): `{ id, kind, code, title, progress, children }`, children still empty. */
+export function presentNode(row: PlanNodeWithProgress): TPlanTreeNode {
+  return {
+    id: row.id,
+    kind: row.kind,
+    code: row.code,
+    title: row.title,
+    progress: { total: row.total, completed: row.completed, overdue: row.overdue },
+    children: [],
+  }
+}
 
 /**
  * Nests the flat rows of listPlanNodesWithProgress into a tree. Rows come

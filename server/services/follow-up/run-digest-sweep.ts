@@ -43,7 +43,7 @@ export async function runDigestSweep(input: { asOf: Date; onPage?: (recipientsSe
   // Pipelined: the first page is read with the content, the next page while this one renders.
   const [content, first] = await Promise.all([digestContent(input.asOf), findDigestPage(db, input.asOf, after, PAGE)])
   let next: Promise<DigestRecipientRow[]> | null = Promise.resolve(first)
-  let claiming: Promise<void> | null = null
+  let claiming: Promise<void> = Promise.resolve()
   while (next) {
     const page: DigestRecipientRow[] = await next
     if (!page.length) break
@@ -78,18 +78,20 @@ export async function runDigestSweep(input: { asOf: Date; onPage?: (recipientsSe
         headers: unsubscribe.headers,
       })
     }
-    // One claim at a time, overlapping the rendering of the next page.
+    // One claim at a time, overlapping the rendering of the next page;
+    // progress is reported once a page's digests are claimed (committed).
     await claiming
-    claiming = batch.length
-      ? claimDigests(db, { bodies: [...pageBodies.keys()], digests: batch, placeholders: { name: NAME, unsubscribe: UNSUBSCRIBE } }, input.asOf).then((keys) => {
-          result.claimed += keys.length
-          result.skipped += batch.length - keys.length
-        })
-      : null
+    const seenNow = (seen += page.length)
+    claiming = (
+      batch.length
+        ? claimDigests(db, { bodies: [...pageBodies.keys()], digests: batch, placeholders: { name: NAME, unsubscribe: UNSUBSCRIBE } }, input.asOf).then((keys) => {
+            result.claimed += keys.length
+            result.skipped += batch.length - keys.length
+          })
+        : Promise.resolve()
+    ).then(() => input.onPage?.(seenNow))
     // Handled here so a failed claim is not an unhandled rejection while the next page renders; awaited below.
-    claiming?.catch(() => {})
-    seen += page.length
-    await input.onPage?.(seen)
+    claiming.catch(() => {})
   }
   await claiming
   return result

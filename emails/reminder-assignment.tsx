@@ -23,6 +23,8 @@ export interface TReminderEmailProps {
   dueDate: string
   /** Days until the due date (due soon) or past it (overdue). */
   days: number
+  /** How the number of days is written; `days` by default (delivery's shared bodies put a placeholder here, `days` still picks the plural form). */
+  daysText?: string
   author?: string
   comment?: string
   assignmentUrl: string
@@ -43,7 +45,7 @@ const KEY: Record<TReminderKind, string> = {
 }
 
 function values(props: TReminderEmailProps) {
-  return { ns: 'followup', country: props.assignee, code: props.code, title: props.title, date: props.dueDate, days: props.days, count: props.days, author: props.author ?? '' }
+  return { ns: 'followup', country: props.assignee, code: props.code, title: props.title, date: props.dueDate, days: props.daysText ?? props.days, count: props.days, author: props.author ?? '' }
 }
 
 export function subject(t: TFunction, props: TReminderEmailProps) {

@@ -21,7 +21,8 @@ export type AssignmentStatus =
   | 'completed'
   | 'not_applicable'
 export type DigestFrequency = 'daily' | 'weekly' | 'off'
-export type EmailStatus = 'pending' | 'sent' | 'failed' | 'bounced' | 'complained'
+/** skipped: a reminder not sent because its assignment was no longer open when delivery came to it. */
+export type EmailStatus = 'pending' | 'sent' | 'failed' | 'bounced' | 'complained' | 'skipped'
 
 export interface AppSettingTable {
   key: string

@@ -104,6 +104,7 @@ export default defineMessages({
       filter: 'Filtrar',
       unwritten: '{{kind}} (se redacta al enviarse)',
       kinds: { due_soon: 'Recordatorio de vencimiento', overdue: 'Recordatorio de atraso', overdue_escalation: 'Aviso de 30 días de atraso' },
+      statuses: { pending: 'Pendiente', sent: 'Enviado', failed: 'Fallido', bounced: 'Rebotado', complained: 'Marcado como spam', skipped: 'No enviado' },
     },
   },
   pt: {
@@ -208,6 +209,7 @@ export default defineMessages({
       filter: 'Filtrar',
       unwritten: '{{kind}} (redigido no envio)',
       kinds: { due_soon: 'Lembrete de vencimento', overdue: 'Lembrete de atraso', overdue_escalation: 'Aviso de 30 dias de atraso' },
+      statuses: { pending: 'Pendente', sent: 'Enviado', failed: 'Falhou', bounced: 'Devolvido', complained: 'Marcado como spam', skipped: 'Não enviado' },
     },
   },
   en: {
@@ -312,6 +314,7 @@ export default defineMessages({
       filter: 'Filter',
       unwritten: '{{kind}} (written when sent)',
       kinds: { due_soon: 'Due-date reminder', overdue: 'Overdue reminder', overdue_escalation: '30-day overdue notice' },
+      statuses: { pending: 'Pending', sent: 'Sent', failed: 'Failed', bounced: 'Bounced', complained: 'Marked as spam', skipped: 'Not sent' },
     },
   },
 })

@@ -58,7 +58,7 @@ export default function EmailLogPage() {
                 <td>{item.kind}</td>
                 {/* A reminder's subject is written when its batch is sent; until then, what kind of e-mail it is. */}
                 <td>{item.subject || t('emailLog.unwritten', { kind: t(`emailLog.kinds.${item.kind}`, { defaultValue: item.kind }) })}</td>
-                <td>{item.status}</td>
+                <td>{t(`emailLog.statuses.${item.status}`, { defaultValue: item.status })}</td>
                 <td>{item.error ?? ''}</td>
               </tr>
             ))}

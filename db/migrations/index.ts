@@ -6,6 +6,7 @@ import * as activityFilters from './20261204_181500_activity_filters.ts'
 import * as formDraft from './20261204_180000_form_draft.ts'
 import * as emailLateRender from './20261204_190000_email_late_render.ts'
 import * as emailPayloadLz4 from './20261204_200000_email_payload_lz4.ts'
+import * as emailSkipped from './20261204_210000_email_skipped.ts'
 
 /**
  * Every migration, in order. Listed by hand rather than read from the folder
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '20261204_180000_form_draft': formDraft,
   '20261204_190000_email_late_render': emailLateRender,
   '20261204_200000_email_payload_lz4': emailPayloadLz4,
+  '20261204_210000_email_skipped': emailSkipped,
 }

@@ -10,6 +10,8 @@ import { sendResendBatch, type BatchMessage } from './resend-batch.ts'
 export interface TDeliveryResult {
   sent: number
   failed: number
+  /** Reminders not sent because their assignment was no longer open. */
+  skipped: number
   /** Batches left pending for a later run (Redis-free: they are rows in email_batch). */
   pending: number
 }
@@ -52,13 +54,14 @@ export function deliverPending(): Promise<TDeliveryResult> {
 }
 
 async function deliverPendingNow(): Promise<TDeliveryResult> {
-  const result: TDeliveryResult = { sent: 0, failed: 0, pending: 0 }
+  const result: TDeliveryResult = { sent: 0, failed: 0, skipped: 0, pending: 0 }
   const bodies = new ReminderBodies()
   if (usesLocalOutbox()) {
     for (;;) {
       const formed = await formBatch(bodies, false)
       if (!formed) break
       result.failed += formed.failed
+      result.skipped += formed.skipped
     }
     for (;;) {
       const local = await sendNextBatchLocally()
@@ -90,6 +93,7 @@ async function deliverThroughResend(bodies: ReminderBodies, result: TDeliveryRes
     const next = await nextBatch(bodies)
     if (!next) break
     result.failed += next.failed
+    result.skipped += next.skipped
     if (!next.batch) continue
     const task: Promise<void> = sendBatchThroughResend(next.batch)
       .then(
@@ -117,7 +121,7 @@ async function deliverThroughResend(bodies: ReminderBodies, result: TDeliveryRes
 /** A batch recorded earlier and still pending (its sender died, or the provider failed), else a new one. */
 async function nextBatch(bodies: ReminderBodies) {
   const leftover = await leaseBatch()
-  if (leftover) return { failed: 0, batch: { id: leftover.id, members: await members(leftover.id) } }
+  if (leftover) return { failed: 0, skipped: 0, batch: { id: leftover.id, members: await members(leftover.id) } }
   return formBatch(bodies, true)
 }
 
@@ -128,7 +132,7 @@ async function nextBatch(bodies: ReminderBodies) {
  * recorded — so whatever happens next, every retry sends this payload.
  * Null when nothing is left to batch.
  */
-async function formBatch(bodies: ReminderBodies, lease: boolean): Promise<{ failed: number; batch: RecordedBatch | null } | null> {
+async function formBatch(bodies: ReminderBodies, lease: boolean): Promise<{ failed: number; skipped: number; batch: RecordedBatch | null } | null> {
   return db.transaction().execute(async (trx) => {
     const rows = await trx
       .selectFrom('email_log')
@@ -156,7 +160,7 @@ async function formBatch(bodies: ReminderBodies, lease: boolean): Promise<{ fail
       const message = r.payload === null ? rendered.messages.get(r.id) : (r.payload as BatchMessage)
       if (message) members.push({ id: r.id, key: r.key, message, status: 'pending', fresh: r.payload === null })
     }
-    if (!members.length) return { failed: rendered.failed, batch: null }
+    if (!members.length) return { failed: rendered.failed, skipped: rendered.skipped, batch: null }
     // A batch this run sends at once is leased to it from the start (attempts counts the sends).
     const seconds = deliveryConfig().EMAIL_BATCH_LEASE_SECONDS
     const batch = await trx
@@ -171,34 +175,44 @@ async function formBatch(bodies: ReminderBodies, lease: boolean): Promise<{ fail
       FROM jsonb_to_recordset(${JSON.stringify(positions)}::jsonb) AS v(id uuid, pos int, payload jsonb, subject text)
       WHERE l.id = v.id
     `.execute(trx)
-    return { failed: rendered.failed, batch: { id: batch.id, members: members.map(({ fresh: _, ...m }) => m) } }
+    return { failed: rendered.failed, skipped: rendered.skipped, batch: { id: batch.id, members: members.map(({ fresh: _, ...m }) => m) } }
   })
 }
 
+const OPEN_STATUSES = new Set(['not_started', 'in_progress', 'blocked'])
+
 /**
- * Renders claimed reminders (one statement for their data, one body per
- * assignment, kind and language). A reminder whose assignment or recipient
- * was deleted since the sweep cannot be rendered: it fails with that reason.
+ * Renders claimed reminders (one statement for their data, bodies filled in
+ * from one template per kind, language and plural form). A reminder whose
+ * assignment or recipient was deleted since the sweep cannot be rendered: it
+ * fails with that reason. One whose assignment is no longer open (submitted,
+ * completed or not applicable since the sweep) is not sent: it is skipped,
+ * with the status it found.
  */
 async function renderReminders(trx: Transaction<DB>, ids: string[], bodies: ReminderBodies) {
   const messages = new Map<string, EmailPayload>()
-  const gone: { id: string; error: string }[] = []
+  const ended: { id: string; status: 'failed' | 'skipped'; error: string }[] = []
   for (const row of await findReminderRenderRows(trx, ids)) {
     const { assignment_id: assignmentId, user_id: userId } = row
     if (assignmentId === null || userId === null) {
-      gone.push({ id: row.id, error: assignmentId === null ? 'The assignment was deleted before the reminder was sent' : 'The recipient was deleted before the reminder was sent' })
+      ended.push({ id: row.id, status: 'failed', error: assignmentId === null ? 'The assignment was deleted before the reminder was sent' : 'The recipient was deleted before the reminder was sent' })
+      continue
+    }
+    if (!OPEN_STATUSES.has(row.status)) {
+      ended.push({ id: row.id, status: 'skipped', error: `Not sent: the assignment was ${row.status.replace('_', ' ')} before the reminder went out` })
       continue
     }
     messages.set(row.id, await composeReminder({ ...row, assignment_id: assignmentId, user_id: userId }, bodies))
   }
-  if (gone.length) {
+  if (ended.length) {
     await sql`
-      UPDATE email_log l SET status = 'failed', error = v.error, attempts = l.attempts + 1
-      FROM jsonb_to_recordset(${JSON.stringify(gone)}::jsonb) AS v(id uuid, error text)
+      UPDATE email_log l SET status = v.status, error = v.error, attempts = l.attempts + CASE v.status WHEN 'failed' THEN 1 ELSE 0 END
+      FROM jsonb_to_recordset(${JSON.stringify(ended)}::jsonb) AS v(id uuid, status text, error text)
       WHERE l.id = v.id
     `.execute(trx)
   }
-  return { messages, failed: gone.length }
+  const skipped = ended.filter((e) => e.status === 'skipped').length
+  return { messages, failed: ended.length - skipped, skipped }
 }
 
 /** Takes a pending batch nobody else is sending (or whose sender died: its lease ran out). */

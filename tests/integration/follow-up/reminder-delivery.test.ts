@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { deliverPending } from '#emails/delivery/deliver.ts'
 import { db, onQuery } from '#server/db.ts'
 import { resetEnvForTests } from '#server/env.ts'
+import { loadActor } from '#server/repositories/actors.ts'
+import { listEmailLogPage } from '#server/services/follow-up/list-email-log.ts'
 import { runReminderSweep } from '#server/services/follow-up/run-reminder-sweep.ts'
 import { parseAsOf } from '#server/services/follow-up/time.ts'
 import { createFollowUpWorld } from '#tests/factories/follow-up.ts'
@@ -135,6 +137,32 @@ describe('reminder sweep and delivery', () => {
       ['ar', 'failed', 'The assignment was deleted before the reminder was sent'],
       ['br', 'sent', null],
     ])
+  })
+
+  it('a reminder whose assignment was submitted, completed or made not applicable before delivery is not sent: skipped with the reason, shown on the e-mail log', async () => {
+    await fresh()
+    const w = await createFollowUpWorld(db)
+    const submitted = await w.assign(1, 'AR', '2027-03-15')
+    const completed = await w.assign(1, 'BR', '2027-03-15')
+    const notApplicable = await w.assign(1, 'GY', '2027-03-01') // overdue
+    await w.assign(2, 'AR', '2027-03-15')
+    expect(await runReminderSweep({ asOf: parseAsOf('2027-03-12') })).toMatchObject({ claimed: 4 })
+    for (const [a, status] of [[submitted, 'submitted'], [completed, 'completed'], [notApplicable, 'not_applicable']] as const) {
+      await db.updateTable('assignment').set({ status }).where('id', '=', a.id).execute()
+    }
+    expect(await deliverPending()).toMatchObject({ sent: 1, failed: 0, skipped: 3, pending: 0 })
+    expect(standIn.sent.map((m) => m.payload.subject)).toEqual(['[Argentina] 1.1.1.2 vence en 3 días'])
+    const logs = await db.selectFrom('email_log').select(['subject_id', 'status', 'error', 'payload', 'batch_id']).where('workspace_id', '=', w.workspace.id).execute()
+    const of = (id: string) => logs.find((l) => l.subject_id === id)
+    expect(of(submitted.id)).toMatchObject({ status: 'skipped', error: 'Not sent: the assignment was submitted before the reminder went out', payload: null, batch_id: null })
+    expect(of(completed.id)).toMatchObject({ status: 'skipped', error: 'Not sent: the assignment was completed before the reminder went out' })
+    expect(of(notApplicable.id)).toMatchObject({ status: 'skipped', error: 'Not sent: the assignment was not applicable before the reminder went out' })
+    // A later run has nothing left to do, and the secretariat sees why on the e-mail log.
+    expect(await deliverPending()).toMatchObject({ sent: 0, failed: 0, skipped: 0 })
+    const actor = await loadActor(db, w.secretariat.user.id)
+    if (!actor) throw new Error('no actor')
+    const page = await listEmailLogPage(actor, { workspaceId: w.workspace.id })
+    expect(page.filter((r) => r.status === 'skipped').map((r) => r.error?.split(' was ')[1])).toHaveLength(3)
   })
 
   it('while a batch is in flight the next ones are already rendered and recorded; each e-mail goes once', async () => {

@@ -34,10 +34,14 @@ export interface NodeChild {
   stop: () => Promise<void>
 }
 
-/** Runs `node --import tsx <script>` with output to a log file; polls its peak RSS. */
+/**
+ * Runs `node --import tsx <script>` with output to a log file; polls its peak RSS.
+ * BENCH_WORKER_NODE_ARGS adds node flags to the worker (e.g. `--cpu-prof --cpu-prof-dir=bench/out/prof`).
+ */
 export function startNode(name: string, script: string, env: Record<string, string>, logFile: string): NodeChild {
   const log = createWriteStream(logFile)
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+  const extra = name === 'worker' ? (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean) : []
+  const child = spawn(process.execPath, [...extra, '--import', 'tsx', script], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })

@@ -356,9 +356,12 @@ export async function listPage(
       .where(rank === 0 ? overdue : sql<boolean>`NOT ${overdue}`)
     if (filters.countryCodes?.length) {
       const codes = filters.countryCodes
-      // ARRAY(…) is computed once, so the (workspace_id, country_id, due_date, id) index can serve the page in order.
+      // The country ids are computed once, so the (workspace_id, country_id, due_date, id) index can serve the page
+      // in order; for one country an equality (not = ANY) lets the planner start that index at the country.
       query = query.where(
-        sql<boolean>`a.country_id = ANY(ARRAY(SELECT id FROM country WHERE workspace_id = ${filters.workspaceId} AND code IN (${sql.join(codes)})))`,
+        codes.length === 1
+          ? sql<boolean>`a.country_id = (SELECT id FROM country WHERE workspace_id = ${filters.workspaceId} AND code = ${codes[0]})`
+          : sql<boolean>`a.country_id = ANY(ARRAY(SELECT id FROM country WHERE workspace_id = ${filters.workspaceId} AND code IN (${sql.join(codes)})))`,
       )
     }
     if (filters.organisationId) query = query.where('a.organisation_id', '=', filters.organisationId)

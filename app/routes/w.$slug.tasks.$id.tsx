@@ -122,7 +122,7 @@ export default function TaskPage() {
           </li>
           {task.path.map((p) => (
             <li key={p.id}>
-              <Link to={`/w/${slug}/plan#node-${p.id}`}>
+              <Link to={p.kind === 'action_line' ? `/w/${slug}/plan/${p.id}` : `/w/${slug}/plan#node-${p.id}`}>
                 <span className="code">{p.code}</span> {p.title}
               </Link>
             </li>

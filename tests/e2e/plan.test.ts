@@ -97,6 +97,9 @@ describe('the plan page', () => {
       expect(await task.getAttribute('href')).toBe(`/w/${slug}/tasks/${server.seeded.task.id}`)
       expect(await progressOf(/^1\.1\.1\.1 Applying/)).toBe('1 de 2 completadas · 1 vencida')
       const linePath = new URL(page.url()).pathname
+      // The task page's breadcrumb leads back to its action line's page.
+      await Promise.all([page.waitForURL(/\/tasks\//), task.click()])
+      expect(await page.locator('nav.breadcrumb').getByRole('link', { name: /^1\.1\.1 / }).getAttribute('href')).toBe(linePath)
 
       await page.goto(`${server.url}/w/${slug}/plan?lng=en`)
       expect(await page.locator('html').getAttribute('lang')).toBe('en')

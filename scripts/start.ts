@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { ensureDatabase, migrateToLatest } from '#db/migrate.ts'
 import { seedDemo } from '#db/seed/demo.ts'
+import { WORKER_NODE_FLAGS } from '#jobs/node-flags.ts'
 import { closeDb, db } from '#server/db.ts'
 import { ensureProductionBuild } from './lib/build.ts'
 import { checkPostgres, checkRedis, fail, loadConfig } from './lib/preflight.ts'
@@ -38,8 +39,8 @@ try {
 }
 
 const children: ChildProcess[] = []
-function run(name: string, script: string) {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } })
+function run(name: string, script: string, nodeFlags: string[] = []) {
+  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', script], { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } })
   child.on('exit', (code, signal) => {
     if (!stopping) {
       console.error(`The ${name} stopped (${signal ?? `exit ${code}`}); stopping Ruta.`)
@@ -61,6 +62,6 @@ process.on('SIGTERM', () => stop('SIGTERM'))
 process.on('SIGINT', () => stop('SIGTERM'))
 
 run('web server', 'server/main.ts')
-if (existsSync('jobs/worker.ts')) run('worker', 'jobs/worker.ts')
+if (existsSync('jobs/worker.ts')) run('worker', 'jobs/worker.ts', WORKER_NODE_FLAGS)
 console.log(`\nRuta is starting at ${config.APP_URL}`)
 if (demoSignIn) console.log(demoSignIn)

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs'
 import { ensureDatabase, migrateToLatest } from '#db/migrate.ts'
 import { seedDemo } from '#db/seed/demo.ts'
 import { WORKER_NODE_FLAGS } from '#jobs/node-flags.ts'
+import { WEB_NODE_FLAGS } from '#server/node-flags.ts'
 import { closeDb, db } from '#server/db.ts'
 import { ensureProductionBuild } from './lib/build.ts'
 import { checkPostgres, checkRedis, fail, loadConfig } from './lib/preflight.ts'
@@ -61,7 +62,7 @@ function stop(signal: NodeJS.Signals, code = 0) {
 process.on('SIGTERM', () => stop('SIGTERM'))
 process.on('SIGINT', () => stop('SIGTERM'))
 
-run('web server', 'server/main.ts')
+run('web server', 'server/main.ts', WEB_NODE_FLAGS)
 if (existsSync('jobs/worker.ts')) run('worker', 'jobs/worker.ts', WORKER_NODE_FLAGS)
 console.log(`\nRuta is starting at ${config.APP_URL}`)
 if (demoSignIn) console.log(demoSignIn)

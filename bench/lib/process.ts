@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { createWriteStream, readFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { WORKER_NODE_FLAGS } from '#jobs/node-flags.ts'
+import { WEB_NODE_FLAGS } from '#server/node-flags.ts'
 
 /** A free TCP port on loopback (listen on 0, read it, close). */
 export function freePort(): Promise<number> {
@@ -38,11 +39,20 @@ export interface NodeChild {
 /**
  * Runs `node --import tsx <script>` with output to a log file; polls its peak RSS.
  * The worker and the job runners get the worker's node flags (as `npm start` gives them);
- * BENCH_WORKER_NODE_ARGS adds more to the worker (e.g. `--cpu-prof --cpu-prof-dir=bench/out/prof`).
+ * BENCH_WORKER_NODE_ARGS adds more to the worker (e.g. `--cpu-prof --cpu-prof-dir=bench/out/prof`); the
+ * measured web process gets the web's flags, and BENCH_WEB_NODE_ARGS adds more to it.
  */
 export function startNode(name: string, script: string, env: Record<string, string>, logFile: string): NodeChild {
   const log = createWriteStream(logFile)
-  const extra = name === 'worker' ? [...WORKER_NODE_FLAGS, ...(process.env.BENCH_WORKER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean)] : name.endsWith(' runner') ? WORKER_NODE_FLAGS : []
+  const flags = (variable: string) => (process.env[variable] ?? '').split(/\s+/).filter(Boolean)
+  const extra =
+    name === 'worker'
+      ? [...WORKER_NODE_FLAGS, ...flags('BENCH_WORKER_NODE_ARGS')]
+      : name.endsWith(' runner')
+        ? WORKER_NODE_FLAGS
+        : name === 'web'
+          ? [...WEB_NODE_FLAGS, ...flags('BENCH_WEB_NODE_ARGS')]
+          : []
   const child = spawn(process.execPath, [...extra, '--import', 'tsx', script], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

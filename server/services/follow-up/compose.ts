@@ -1,6 +1,6 @@
 import type { AppLocale } from '#app/i18n/config.ts'
 import type { NotificationCategory } from '#db/types.ts'
-import { Preview } from '@react-email/components'
+import { Preview } from '@react-email/preview'
 import { createElement } from 'react'
 import { renderToStaticMarkup } from 'react-dom/server'
 import { renderEmailFast } from '#emails/delivery/render.ts'

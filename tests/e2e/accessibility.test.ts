@@ -288,6 +288,6 @@ describe('keyboard', () => {
     const row = await db.selectFrom('assignment').select(['status', 'progress_note', 'version']).where('id', '=', keyboard).executeTakeFirstOrThrow()
     expect(row).toEqual({ status: 'in_progress', progress_note: 'Started by keyboard.', version: 2 })
     // The saved message is announced and the focus is not lost.
-    await expect.poll(() => page.getByRole('status').first().textContent()).toBeTruthy()
+    await expect.poll(() => page.getByRole('status').first().textContent()).toContain('Changes saved.')
   })
 })

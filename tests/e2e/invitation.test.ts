@@ -74,7 +74,7 @@ describe('inviting a focal point', () => {
       expect(text).toContain('Sara Secretaria')
       expect(await page.frameLocator('iframe.dev-email-frame').getByRole('link', { name: 'Aceitar o convite' }).count()).toBe(1)
       const link = /(http:\/\/[^\s]+\/invite\/[0-9a-f]{64})/.exec(text)?.[1]
-      expect(link).toBeTruthy()
+      expect(link).toMatch(/\/invite\/[0-9a-f]{64}$/)
 
       await page.goto(`${link}?lng=en`)
       expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Invitation to Andean Follow-up')

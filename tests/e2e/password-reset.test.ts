@@ -55,7 +55,7 @@ describe('resetting a forgotten password', () => {
       const text = await readMail(page, email)
       expect(text).toContain('Choose a new password')
       const link = /(http:\/\/[^\s]+\/reset-password\/[0-9a-f]{64})/.exec(text)?.[1]
-      expect(link).toBeTruthy()
+      expect(link).toMatch(/\/reset-password\/[0-9a-f]{64}$/)
 
       await page.goto(`${link}?lng=en`)
       // Long enough for the browser's own check, but on the list of common passwords.

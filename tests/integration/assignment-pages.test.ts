@@ -134,7 +134,7 @@ describe('errors over HTTP (tRPC)', () => {
       .where('a.id', '=', id)
       .executeTakeFirstOrThrow()
     expect(stale.body.error?.data.conflict).toEqual({ by: row.name, at: row.updated_at.toISOString() })
-    expect(stale.body.error?.data.requestId).toBeTruthy()
+    expect(stale.body.error?.data.requestId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/)
     // The users of this workspace speak Spanish (their country's language).
     expect(stale.body.error?.message).toBe(`${row.name} cambió esta asignación el ${row.updated_at.toISOString()}. Recargue y vuelva a aplicar su cambio.`)
   })
@@ -160,7 +160,7 @@ describe('errors over HTTP (tRPC, task.assign)', () => {
     expect(response.status).toBe(400)
     const body = (await response.json()) as { error: { message: string; data: { code: string; field?: string; requestId?: string } } }
     expect(body.error.data).toMatchObject({ code: 'BAD_REQUEST', field: 'countryCodes' })
-    expect(body.error.data.requestId).toBeTruthy()
+    expect(body.error.data.requestId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/)
     expect(body.error.message).toBe('Não há nenhum Estado membro com o código ZZ neste espaço de trabalho.')
   })
 })

@@ -144,7 +144,7 @@ async function call(caller: Caller, procedure: string, kind: 'query' | 'mutation
           body: JSON.stringify(input),
         })
   const body = (await response.json()) as { result?: unknown; error?: { data?: { code?: string; requestId?: string } } }
-  if (body.error) expect(body.error.data?.requestId).toBeTruthy()
+  if (body.error) expect(body.error.data?.requestId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/)
   return { status: response.status, outcome: body.error ? (body.error.data?.code as Outcome) : ('OK' as const), body }
 }
 

@@ -1,5 +1,5 @@
 import { data, MaxPartSizeExceededError, redirect, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
-import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useEffect, useRef } from 'react'
 import { useTranslation } from 'react-i18next'
 import { RouteError } from '#app/components/route-error.tsx'
@@ -9,6 +9,7 @@ import { addComment, addEvidence, type AppError, type AssignmentDetail, getAssig
 import { requireWorkspace } from '#app/utils/workspace.server.ts'
 import type { AppLocale } from '#app/i18n/config.ts'
 import { describedField } from '#app/components/field.ts'
+import { PlanBreadcrumb } from '#app/components/plan-breadcrumb.tsx'
 
 export const handle = { i18n: ['assignments'] }
 
@@ -206,23 +207,7 @@ export default function AssignmentPage() {
 
   return (
     <article className="assignment-page" aria-labelledby="assignment-title">
-      <nav aria-label={t('breadcrumb')} className="breadcrumb">
-        <ol>
-          <li>
-            <Link to={`/w/${slug}/plan`}>{t('plan')}</Link>
-          </li>
-          {detail.task.path.map((node) => (
-            <li key={node.id}>
-              <span className="code">{node.code}</span> {node.title}
-            </li>
-          ))}
-          <li>
-            <Link to={`/w/${slug}/tasks/${detail.task.id}`}>
-              <span className="code">{detail.task.code}</span> {detail.task.title}
-            </Link>
-          </li>
-        </ol>
-      </nav>
+      <PlanBreadcrumb slug={slug} label={t('breadcrumb')} planLabel={t('plan')} path={detail.task.path} task={detail.task} />
 
       <h1 id="assignment-title">
         <span className="code">{detail.taskCode}</span> {detail.taskTitle}

@@ -5,6 +5,7 @@ import { PlanProgress } from '#app/components/plan-progress.tsx'
 import { RouteError } from '#app/components/route-error.tsx'
 import { getPlanNode, isAppError } from '#app/utils/plan.server.ts'
 import { requireWorkspace } from '#app/utils/workspace.server.ts'
+import { PlanBreadcrumb } from '#app/components/plan-breadcrumb.tsx'
 
 export const handle = { i18n: ['plan'] }
 
@@ -37,20 +38,7 @@ export default function PlanNodePage() {
   if (!self) return null
   return (
     <section aria-labelledby="plan-node-title">
-      <nav aria-label={t('breadcrumb')} className="breadcrumb">
-        <ol>
-          <li>
-            <Link to={`/w/${slug}/plan`}>{node.planTitle}</Link>
-          </li>
-          {ancestors.map((a) => (
-            <li key={a.id}>
-              <Link to={`/w/${slug}/plan/${a.id}`}>
-                <span className="code">{a.code}</span> {a.title}
-              </Link>
-            </li>
-          ))}
-        </ol>
-      </nav>
+      <PlanBreadcrumb slug={slug} label={t('breadcrumb')} planLabel={node.planTitle} path={ancestors} />
       <h1 id="plan-node-title">
         <span className="kind">{t(`kinds.${self.kind}`)}</span> <span className="code">{self.code}</span> {self.title}
       </h1>

@@ -5,6 +5,7 @@ import { RouteError } from '#app/components/route-error.tsx'
 import { fieldProps, FormMessage, Notice, useFormatters, type PageErrorData } from '#app/components/tasks/ui.tsx'
 import { assignTask, formText, getTask, optionalText, pageErrorOf, parseForm, throwAsResponse, updatePlanItem, UUID, ZAssignTask, ZUpdatePlanItem } from '#app/utils/tasks.server.ts'
 import { requireWorkspace } from '#app/utils/workspace.server.ts'
+import { PlanBreadcrumb } from '#app/components/plan-breadcrumb.tsx'
 
 export const handle = { i18n: ['tasks', 'plan'] }
 
@@ -115,20 +116,7 @@ export default function TaskPage() {
 
   return (
     <article className="task-page" aria-labelledby="task-title">
-      <nav aria-label={t('breadcrumb')} className="breadcrumb">
-        <ol>
-          <li>
-            <Link to={`/w/${slug}/plan`}>{t('plan')}</Link>
-          </li>
-          {task.path.map((p) => (
-            <li key={p.id}>
-              <Link to={p.kind === 'action_line' ? `/w/${slug}/plan/${p.id}` : `/w/${slug}/plan#node-${p.id}`}>
-                <span className="code">{p.code}</span> {p.title}
-              </Link>
-            </li>
-          ))}
-        </ol>
-      </nav>
+      <PlanBreadcrumb slug={slug} label={t('breadcrumb')} planLabel={t('plan')} path={task.path} />
       <h1 id="task-title">
         <span className="kind">{t('kinds.task')}</span> <span className="code">{task.code}</span> {task.title}
       </h1>

@@ -84,7 +84,7 @@ export async function composeAssignmentEmail(
 }
 
 /** What React escapes in text and attribute values, the same way. */
-function escapeHtml(value: string) {
+export function escapeHtml(value: string) {
   return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#x27;' })[c] ?? c)
 }
 
@@ -137,15 +137,14 @@ function pluralOf(days: number, locale: AppLocale) {
 }
 
 /**
- * Reminder bodies with slots, and the formatted dates and previews they are
- * filled with, for one delivery run. A template is checked against a whole
+ * Reminder bodies with slots, and the previews they are filled with, for
+ * one delivery run. A template is checked against a whole
  * render the first time it is used; one that differs (never seen, but the
  * templates may change) is not used again.
  */
 export class ReminderBodies {
   private templates = new Map<string, ReminderTemplate | null>()
   private unchecked = new Set<string>()
-  private dates = new Map<string, string>()
   private previews = new Map<string, string>()
   /** Messages filled in from a template, and rendered whole. */
   readonly counts = { filled: 0, whole: 0 }
@@ -167,18 +166,6 @@ export class ReminderBodies {
 
   discard(key: string) {
     this.templates.set(key, null)
-  }
-
-  /** Intl.DateTimeFormat is costly to build: one formatted date per (date, language). */
-  date(date: string, locale: AppLocale) {
-    const key = `${date}|${locale}`
-    let formatted = this.dates.get(key)
-    if (formatted === undefined) {
-      formatted = formatDate(date, locale)
-      if (this.dates.size >= 512) this.dates.clear()
-      this.dates.set(key, formatted)
-    }
-    return formatted
   }
 
   /** The inbox preview's markup for a subject (its invisible padding depends on the subject's length). */
@@ -241,7 +228,7 @@ export async function composeReminder(row: ReminderRenderRow & { assignment_id: 
     assignee: assigneeLabel(row, locale),
     code: row.task_code,
     title: row.task_title,
-    dueDate: bodies.date(row.due_date, locale),
+    dueDate: formatDate(row.due_date, locale),
     days,
     assignmentUrl: assignmentUrl(row),
     statusUrl,

@@ -18,7 +18,7 @@ import {
   type DigestRecipientRow,
   type NewDigest,
 } from '#server/repositories/digests.ts'
-import { assigneeLabel, unsubscribeHeaders } from './compose.ts'
+import { assigneeLabel, escapeHtml, unsubscribeHeaders } from './compose.ts'
 import type { TSweepResult } from './run-reminder-sweep.ts'
 import { formatDate } from './time.ts'
 
@@ -126,9 +126,6 @@ type BodyCache = Map<string, DigestBody>
 const NAME = '\u2063RUTA-NAME\u2063'
 const UNSUBSCRIBE = 'ruta-unsubscribe-placeholder'
 
-function escapeHtml(value: string) {
-  return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#x27;' })[c] ?? c)
-}
 
 /**
  * Recipients who share scope, role, last digest and language get the same

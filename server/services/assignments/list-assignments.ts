@@ -14,6 +14,16 @@ export function encodeCursor(c: assignments.ListCursor): string {
   return Buffer.from(JSON.stringify([c.o, c.d, c.id])).toString('base64url')
 }
 
+/**
+ * A page of listPage's rows (it reads one row past `limit`) and the cursor
+ * after its last row, null when nothing follows.
+ */
+export function cutPage<R extends { rank: number; due_date: string; id: string }>(rows: R[], limit: number): { page: R[]; nextCursor: string | null } {
+  const page = rows.slice(0, limit)
+  const last = page[page.length - 1]
+  return { page, nextCursor: rows.length > limit && last ? encodeCursor({ o: last.rank === 0 ? 0 : 1, d: last.due_date, id: last.id }) : null }
+}
+
 export function decodeCursor(value: string): assignments.ListCursor {
   try {
     const [o, d, id] = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as unknown[]
@@ -66,8 +76,6 @@ export async function listAssignments(
     isOverdueSql(options.asOf, 'a'),
     assigneeTodaySql(options.asOf, 'a'),
   )
-  const page = rows.slice(0, limit)
-  const last = page[page.length - 1]
-  const nextCursor = rows.length > limit && last ? encodeCursor({ o: last.rank === 0 ? 0 : 1, d: last.due_date, id: last.id }) : null
+  const { page, nextCursor } = cutPage(rows, limit)
   return { items: page.map(toItem), nextCursor }
 }

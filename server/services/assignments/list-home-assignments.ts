@@ -4,7 +4,7 @@ import type { AssignmentStatus } from '#db/types.ts'
 import { assigneeTodaySql, isOverdueSql } from '#server/repositories/assignment-sql.ts'
 import * as assignments from '#server/repositories/assignments.ts'
 import { findCountryNames } from '#server/repositories/home.ts'
-import { decodeCursor, encodeCursor } from './list-assignments.ts'
+import { cutPage, decodeCursor } from './list-assignments.ts'
 import { toItem, type AssignmentItem } from './present.ts'
 
 const OPEN: AssignmentStatus[] = ['not_started', 'in_progress', 'blocked']
@@ -75,9 +75,7 @@ export async function listHomeAssignments(
     countryCode ? findCountryNames(db, input.workspaceId, countryCode) : undefined,
     ...wanted.map(async (group) => {
       const rows = await assignments.listPage(db, { workspaceId: input.workspaceId, ...scope, ...filtersOf(group, options.asOf) }, { limit, cursor }, overdue, today)
-      const page = rows.slice(0, limit)
-      const last = page[page.length - 1]
-      const nextCursor = rows.length > limit && last ? encodeCursor({ o: last.rank === 0 ? 0 : 1, d: last.due_date, id: last.id }) : null
+      const { page, nextCursor } = cutPage(rows, limit)
       return {
         group,
         items: page.map((r): HomeItem => ({ ...toItem(r), daysLeft: Number(r.days_left) })),

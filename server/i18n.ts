@@ -1,7 +1,7 @@
 import { createCookie } from '@remix-run/node'
 import i18next, { type TFunction } from 'i18next'
 import { RemixI18Next } from 'remix-i18next/server'
-import { DEFAULT_NAMESPACE, FALLBACK_LOCALE, SUPPORTED_LOCALES, type AppLocale } from '#app/i18n/config.ts'
+import { DEFAULT_NAMESPACE, FALLBACK_LOCALE, isLocale, SUPPORTED_LOCALES, type AppLocale } from '#app/i18n/config.ts'
 import { resources } from '#app/i18n/resources.ts'
 
 /** `?lng=` sets this cookie; it outranks the user's setting until changed. */
@@ -31,6 +31,19 @@ export async function detectLocale(request: Request, userLocale?: string | null)
     },
   })
   return (await detector.getLocale(request)) as AppLocale
+}
+
+const namesLocaleCookie = new RegExp(`(?:^|;\\s*)${localeCookie.name}=`)
+
+/**
+ * detectLocale for an incoming HTTP request, in the same order, without
+ * building a fetch Request and a detector when the answer is already known:
+ * a signed-in user whose request names no language (no `?lng=`, no language
+ * cookie) gets their own setting.
+ */
+export function requestLocale(input: { lngParam: boolean; cookieHeader: string | undefined; userLocale?: string | null; request: () => Request }): Promise<AppLocale> | AppLocale {
+  if (isLocale(input.userLocale) && !input.lngParam && !namesLocaleCookie.test(input.cookieHeader ?? '')) return input.userLocale
+  return detectLocale(input.request(), input.userLocale)
 }
 
 const fixed = new Map<AppLocale, TFunction>()

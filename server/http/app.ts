@@ -6,8 +6,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { randomUUID } from 'node:crypto'
 import { authenticate, type Authentication } from '../auth/authenticate.ts'
 import { checkHealth } from '../health.ts'
-import { isLocale, type AppLocale } from '#app/i18n/config.ts'
-import { detectLocale, localeCookie } from '../i18n.ts'
+import { localeCookie, requestLocale } from '../i18n.ts'
 import '../load-context.ts'
 import { appRouter } from '../routers/_app.ts'
 import { originCheck, securityHeaders } from './security.ts'
@@ -31,15 +30,9 @@ async function authOf(req: Request, res: Response): Promise<Authentication> {
   return auth
 }
 
-/**
- * The request's language (server/i18n.ts detectLocale: `?lng=`, the `lng`
- * cookie, the user's setting, Accept-Language). A signed-in caller with
- * neither `?lng=` nor the cookie gets their own setting — what the detector
- * would answer — without building a fetch Request and a detector per call.
- */
-function localeOf(req: Request, actor: Authentication['actor']): Promise<AppLocale> | AppLocale {
-  if (actor && isLocale(actor.locale) && req.query.lng === undefined && !/(?:^|;\s*)lng=/.test(req.headers.cookie ?? '')) return actor.locale
-  return detectLocale(fetchRequestOf(req), actor?.locale)
+/** The request's language: server/i18n.ts requestLocale. */
+function localeOf(req: Request, actor: Authentication['actor']) {
+  return requestLocale({ lngParam: req.query.lng !== undefined, cookieHeader: req.headers.cookie, userLocale: actor?.locale, request: () => fetchRequestOf(req) })
 }
 
 function fetchRequestOf(req: Request) {

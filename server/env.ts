@@ -39,6 +39,13 @@ const ZEnvInput = z.object({
   RESEND_WEBHOOK_SECRET: z.string().min(8, 'must be the whsec_… secret Resend shows').optional(),
   EMAIL_FROM: z.string().min(3).default('Ruta <no-reply@ruta.local>'),
   QUEUE_PREFIX: z.string().regex(/^[a-z0-9:_-]+$/i, 'letters, digits, ":", "_" and "-" only').default('ruta'),
+  /** The reminder sweep's slices, claimed in parallel: one database core each (run-reminder-sweep.ts). */
+  REMINDER_SWEEP_PARTS: z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be between 1 and 16')
+    .max(16, 'must be between 1 and 16')
+    .default(2),
   WORKER_SHUTDOWN_SECONDS: z.coerce.number({ message: 'must be a number' }).positive().default(30),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 })

@@ -24,20 +24,24 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
  * Paces requests to Resend at its rate limit from the first request on,
  * rather than sending until `ratelimit-remaining` reaches 0 and then
  * sleeping whole `ratelimit-reset` seconds (which wastes most of a window).
- * Resend's limit is per team and per second; its `ratelimit-limit` header
- * gives the rate in force. Request starts are spaced at least 1/rate apart
- * (plus a few ms, so that arrival jitter never puts rate + 1 requests in one
- * of the provider's windows), by one queue per process shared by every
- * batch in flight. A 429 pauses everyone for its `retry-after`.
+ * Resend's limit is per team and per second, counted in fixed one-second
+ * windows; its `ratelimit-limit` header gives the rate in force. Request
+ * starts are spaced (1000 + JITTER_MS) / rate apart, by one queue per
+ * process shared by every batch in flight, so that any rate + 1 starts span
+ * at least a second and JITTER_MS more: a request that reaches the provider
+ * late (a loaded event loop, a slow network) and the next ones on time still
+ * never make rate + 1 in one window. That spends 50 ms of each second, 95 %
+ * of the limit at Resend's 10 per second. A 429 pauses everyone for its
+ * `retry-after`.
  */
-const MARGIN_MS = 4
+const JITTER_MS = 50
 let ratePerSecond: number | undefined
 let lastStart = Number.NEGATIVE_INFINITY
 let pausedUntil = 0
 let queue: Promise<unknown> = Promise.resolve()
 
 function interval() {
-  return 1000 / (ratePerSecond ?? deliveryConfig().EMAIL_RATE_PER_SECOND) + MARGIN_MS
+  return (1000 + JITTER_MS) / (ratePerSecond ?? deliveryConfig().EMAIL_RATE_PER_SECOND)
 }
 
 /** Resolves when this request may start; requests start in the order they asked. */

@@ -8,9 +8,34 @@ const OPEN = sql`('not_started','in_progress','blocked')`
 const NO_SCOPE = sql`'00000000-0000-0000-0000-000000000000'::uuid`
 
 /**
- * The reminder sweep in one statement: every reached occasion of every open
- * assignment (due soon 14 and 3 days before, overdue weekly from the day
- * after, the escalation at 30 days), the LATEST occasion of each rule only
+ * One of `of` disjoint slices of the assignments, by id: the sweep can claim
+ * the slices in parallel, one statement (and one PostgreSQL backend, one
+ * core) each.
+ */
+export interface SweepPart {
+  index: number
+  of: number
+}
+
+/**
+ * The slice's bounds on assignment.id: ids are random (gen_random_uuid), so
+ * cutting the id space at equal points cuts the rows evenly, and a range on
+ * the primary key costs nothing per row.
+ */
+function assignmentIdRange({ index, of }: SweepPart) {
+  if (!Number.isInteger(of) || of < 1 || !Number.isInteger(index) || index < 0 || index >= of) {
+    throw new RangeError(`sweep part ${index} of ${of}: needs 0 <= index < of`)
+  }
+  const bound = (k: number) => `${Math.floor((k * 0x1_0000_0000) / of).toString(16).padStart(8, '0')}-0000-0000-0000-000000000000`
+  const from = index > 0 ? sql`AND a.id >= ${bound(index)}::uuid` : sql``
+  const to = index < of - 1 ? sql`AND a.id < ${bound(index + 1)}::uuid` : sql``
+  return sql`${from} ${to}`
+}
+
+/**
+ * The reminder sweep of one slice of the assignments (SweepPart), in one
+ * statement: every reached occasion of every open assignment (due soon 14
+ * and 3 days before, overdue weekly from the day after, the escalation at 30 days), the LATEST occasion of each rule only
  * (a first run three days before a due date yields the 3-day reminder, not
  * the stale 14-day one), for each recipient who wants it, claimed by
  * inserting its email_log row. The UNIQUE key (kind:user:assignment:occasion)
@@ -20,7 +45,11 @@ const NO_SCOPE = sql`'00000000-0000-0000-0000-000000000000'::uuid`
  * keeps what that needs: kind, assignment, recipient, occasion, the sweep's
  * clock and the recipient's language.
  */
-export async function claimReminders(db: Db, asOf: Date): Promise<{ candidates: number; claimed: number }> {
+export async function claimReminders(
+  db: Db,
+  asOf: Date,
+  part: SweepPart = { index: 0, of: 1 },
+): Promise<{ candidates: number; claimed: number }> {
   const result = await sql<{ candidates: number; claimed: number }>`
     WITH a AS (
       SELECT a.id, a.workspace_id, a.assignee_kind, a.country_id, a.organisation_id, a.due_date,
@@ -28,7 +57,7 @@ export async function claimReminders(db: Db, asOf: Date): Promise<{ candidates: 
       FROM assignment a
       JOIN workspace w ON w.id = a.workspace_id
       LEFT JOIN country c ON c.id = a.country_id
-      WHERE a.status IN ${OPEN} AND a.due_date <= (${asOf}::timestamptz)::date + 15
+      WHERE a.status IN ${OPEN} AND a.due_date <= (${asOf}::timestamptz)::date + 15 ${assignmentIdRange(part)}
     ), occ AS (
       -- Who receives each occasion, as (role, scope): the secretariat for escalations and the secretariat's own
       -- assignments, else the country's focal points or the organisation's partners. An equality join on it

@@ -84,8 +84,9 @@ export async function startResendStandIn(options: { apiKey?: string; rateLimit?:
   const byKey = new Map<string, { fingerprint: string; status: number; body: unknown }>()
 
   const server: Server = createServer(async (req, res) => {
-    const raw = await readBody(req)
+    // A request counts against the limit when it arrives, not when its body has been read.
     const arrived = Date.now()
+    const raw = await readBody(req)
     const hold = holds.shift()
     if (hold) await hold
     let body: unknown = null

@@ -11,6 +11,7 @@ describe('configuration', () => {
     expect(env.DEMO).toBe(true)
     expect(env.SECURE).toBe(false)
     expect(env.EMAIL_FROM).toBe('Ruta <no-reply@ruta.local>')
+    expect(env.REMINDER_SWEEP_PARTS).toBe(2)
   })
 
   it('derives APP_URL from PORT and demo mode from its host', () => {
@@ -31,6 +32,9 @@ describe('configuration', () => {
     [{ APP_URL: 'ruta.example.org' }, /APP_URL/],
     [{ DEMO: 'maybe' }, /DEMO: must be true or false/],
     [{ APP_URL: 'https://ruta.example.org' }, /SESSION_SECRET: required outside demo mode/],
+    [{ REMINDER_SWEEP_PARTS: '0' }, /REMINDER_SWEEP_PARTS: must be between 1 and 16/],
+    [{ REMINDER_SWEEP_PARTS: '2.5' }, /REMINDER_SWEEP_PARTS: must be a whole number/],
+    [{ REMINDER_SWEEP_PARTS: 'two' }, /REMINDER_SWEEP_PARTS: must be a number/],
   ])('refuses %o naming the variable', (source, message) => {
     expect(() => parseEnv(source)).toThrow(ConfigError)
     expect(() => parseEnv(source)).toThrow(message)

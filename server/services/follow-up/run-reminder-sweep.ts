@@ -1,4 +1,5 @@
 import { db } from '#server/db.ts'
+import { env } from '#server/env.ts'
 import { claimReminders } from '#server/repositories/reminders.ts'
 
 export interface TSweepResult {
@@ -10,14 +11,21 @@ export interface TSweepResult {
 
 /**
  * The reminder sweep: due soon, overdue (weekly) and the 30-day escalation,
- * as if the clock read `asOf`. One statement claims every reached, unsent
- * occasion by inserting its email_log row; the UNIQUE key makes a second
- * sweep, a retried job or a second worker claim nothing. Nothing is
- * rendered here: delivery renders each batch's reminders as it forms the
- * batch and stores the message on the row (emails/delivery/deliver.ts), so
- * the sweep's cost is one INSERT … SELECT whatever the number of e-mails.
+ * as if the clock read `asOf`. Each slice of the assignments (`parts`,
+ * default REMINDER_SWEEP_PARTS) is one statement that claims every reached,
+ * unsent occasion by inserting its email_log row; the slices run at once on
+ * their own connections, so the database spends that many cores on the sweep
+ * and the number of statements does not grow with the data. The UNIQUE key
+ * makes a second sweep, a retried job or a second worker claim nothing, so a
+ * slice that fails is claimed by the job's retry while the others stay
+ * claimed. Nothing is rendered here: delivery renders each batch's
+ * reminders as it forms the batch and stores the message on the row
+ * (emails/delivery/deliver.ts).
  */
-export async function runReminderSweep(input: { asOf: Date }): Promise<TSweepResult> {
-  const { candidates, claimed } = await claimReminders(db, input.asOf)
+export async function runReminderSweep(input: { asOf: Date; parts?: number }): Promise<TSweepResult> {
+  const of = input.parts ?? env().REMINDER_SWEEP_PARTS
+  const slices = await Promise.all(Array.from({ length: Math.max(of, 1) }, (_, index) => claimReminders(db, input.asOf, { index, of })))
+  const candidates = slices.reduce((sum, s) => sum + s.candidates, 0)
+  const claimed = slices.reduce((sum, s) => sum + s.claimed, 0)
   return { claimed, skipped: candidates - claimed }
 }

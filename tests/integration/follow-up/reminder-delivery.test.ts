@@ -2,7 +2,7 @@ import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { deliverPending } from '#emails/delivery/deliver.ts'
 import { db, onQuery } from '#server/db.ts'
-import { resetEnvForTests } from '#server/env.ts'
+import { env, resetEnvForTests } from '#server/env.ts'
 import { loadActor } from '#server/repositories/actors.ts'
 import { listEmailLogPage } from '#server/services/follow-up/list-email-log.ts'
 import { runReminderSweep } from '#server/services/follow-up/run-reminder-sweep.ts'
@@ -54,7 +54,7 @@ async function counted<T>(fn: () => Promise<T>) {
 const batchRequests = (s: ResendStandIn) => s.requests.filter((r) => r.path === '/emails/batch')
 
 describe('reminder sweep and delivery', () => {
-  it('the sweep is one statement however many e-mails it claims; the rows wait unrendered for delivery', async () => {
+  it('the sweep is one statement per slice however many e-mails it claims; the rows wait unrendered for delivery', async () => {
     await fresh()
     const small = await createFollowUpWorld(db)
     await small.assign(1, 'AR', '2027-03-15')
@@ -71,7 +71,7 @@ describe('reminder sweep and delivery', () => {
     // 31 AR + 1 BR + 1 GY focal points × 2 assignments, and the 3 escalations to the secretariat.
     expect(many.result).toEqual({ claimed: 33 * 2 + 3, skipped: 1 })
     expect(many.statements).toBe(one.statements)
-    expect(one.statements).toBe(1)
+    expect(one.statements).toBe(env().REMINDER_SWEEP_PARTS)
 
     const rows = await db
       .selectFrom('email_log')
@@ -83,7 +83,7 @@ describe('reminder sweep and delivery', () => {
     expect(new Set(rows.map((r) => r.kind))).toEqual(new Set(['due_soon', 'overdue', 'overdue_escalation']))
 
     const again = await counted(() => runReminderSweep({ asOf: parseAsOf('2027-03-12T20:00:00Z') }))
-    expect(again).toEqual({ result: { claimed: 0, skipped: 33 * 2 + 3 + 1 }, statements: 1 })
+    expect(again).toEqual({ result: { claimed: 0, skipped: 33 * 2 + 3 + 1 }, statements: env().REMINDER_SWEEP_PARTS })
 
     expect(await deliverPending()).toMatchObject({ sent: 33 * 2 + 3 + 1, failed: 0, pending: 0 })
     const sent = await db.selectFrom('email_log').select(['subject', 'status']).where('workspace_id', '=', big.workspace.id).where('recipient', 'like', 'fp.br.%').orderBy('subject').execute()
@@ -91,6 +91,32 @@ describe('reminder sweep and delivery', () => {
       { subject: '[Brasil] 1.1.1.2 vence em 3 dias', status: 'sent' },
       { subject: '[Brasil] 1.1.1.3 está atrasada (39 dias)', status: 'sent' },
     ])
+  })
+
+  it('slices of the sweep cut the assignments without gap or overlap: 1, 2, 3 or 7 slices claim the same e-mails', async () => {
+    await fresh()
+    const w = await createFollowUpWorld(db)
+    await w.addFocalPoints('AR', 3, 'slice')
+    for (const cc of ['AR', 'BR', 'CL', 'GY']) {
+      await w.assign(2, cc, '2027-03-15')
+      await w.assign(3, cc, '2027-02-01')
+    }
+    const claimedKeys = async () =>
+      (await db.selectFrom('email_log').select('key').where('workspace_id', '=', w.workspace.id).orderBy('key').execute()).map((r) => r.key)
+    // A gap loses e-mails; an overlap shows as skipped ones (two slices reaching the same occasion).
+    const bySlices = new Map<number, { result: { claimed: number; skipped: number }; keys: string[] }>()
+    for (const parts of [1, 2, 3, 7]) {
+      await db.deleteFrom('email_log').where('workspace_id', '=', w.workspace.id).execute()
+      const swept = await counted(() => runReminderSweep({ asOf: parseAsOf('2027-03-12'), parts }))
+      expect(swept.statements).toBe(parts)
+      bySlices.set(parts, { result: swept.result, keys: await claimedKeys() })
+    }
+    const whole = bySlices.get(1)!
+    // 4 AR + 1 BR + 1 GY focal points (Chile has none) × 2 assignments, and the 4 escalations to the secretariat.
+    expect(whole.result).toEqual({ claimed: 6 * 2 + 4, skipped: 0 })
+    expect(new Set(whole.keys).size).toBe(whole.result.claimed)
+    for (const parts of [2, 3, 7]) expect(bySlices.get(parts)).toEqual(whole)
+    await expect(runReminderSweep({ asOf: parseAsOf('2027-03-12'), parts: 0 })).rejects.toThrow(/needs 0 <= index < of/)
   })
 
   it('the message is stored when its batch is recorded: a retry resends that payload byte for byte, even if names changed meanwhile', async () => {

@@ -199,6 +199,18 @@ export interface AssignmentTable {
   updated_by: string | null
 }
 
+/**
+ * Each task's assignment counts, kept by triggers on assignment (migration
+ * 20261204_230000): total = not not_applicable, completed = completed. No
+ * row, or zeros, when the task has no assignments. Read-only for the app.
+ */
+export interface TaskProgressTable {
+  task_id: string
+  workspace_id: string
+  total: number
+  completed: number
+}
+
 export interface AssignmentHistoryTable {
   id: Generated<string>
   assignment_id: string
@@ -337,6 +349,7 @@ export interface DB {
   task: TaskTable
   task_partner: TaskPartnerTable
   assignment: AssignmentTable
+  task_progress: TaskProgressTable
   assignment_history: AssignmentHistoryTable
   evidence: EvidenceTable
   evidence_file: EvidenceFileTable

@@ -8,6 +8,7 @@ import * as emailLateRender from './20261204_190000_email_late_render.ts'
 import * as emailPayloadLz4 from './20261204_200000_email_payload_lz4.ts'
 import * as emailSkipped from './20261204_210000_email_skipped.ts'
 import * as emailLogIndexes from './20261204_220000_email_log_indexes.ts'
+import * as taskProgress from './20261204_230000_task_progress.ts'
 
 /**
  * Every migration, in order. Listed by hand rather than read from the folder
@@ -23,4 +24,5 @@ export const migrations: Record<string, Migration> = {
   '20261204_200000_email_payload_lz4': emailPayloadLz4,
   '20261204_210000_email_skipped': emailSkipped,
   '20261204_220000_email_log_indexes': emailLogIndexes,
+  '20261204_230000_task_progress': taskProgress,
 }

@@ -49,6 +49,8 @@ export function createApp({ build, mode }: AppOptions) {
   const app = express()
   app.disable('x-powered-by')
   app.set('trust proxy', 'loopback')
+  // Nothing reads nested query objects (Remix and tRPC parse the URL themselves): node's querystring, not qs.
+  app.set('query parser', 'simple')
 
   app.use((req, res, next) => {
     const requestId = randomUUID()
@@ -56,7 +58,9 @@ export function createApp({ build, mode }: AppOptions) {
     res.setHeader('X-Request-Id', requestId)
     next()
   })
-  app.use(compression())
+  // A client that accepts no encoding (API scripts, curl) skips compression's response wrapping altogether.
+  const compress = compression()
+  app.use((req, res, next) => (req.headers['accept-encoding'] ? compress(req, res, next) : next()))
   app.use(securityHeaders)
 
   // Fingerprinted assets from the Remix build never change: cache for a year.

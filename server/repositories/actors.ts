@@ -1,8 +1,9 @@
-import { sql, type Expression, type Kysely } from 'kysely'
+import { sql, type Expression, type Kysely, type Transaction } from 'kysely'
 import { jsonArrayFrom } from 'kysely/helpers/postgres'
 import { FALLBACK_LOCALE, isLocale } from '#app/i18n/config.ts'
 import type { DB, Role } from '#db/types.ts'
 import type { Actor } from '../authz.ts'
+import { preparedQuery } from './prepared.ts'
 
 interface UserRow {
   id: string
@@ -28,7 +29,7 @@ interface MembershipRow {
 }
 
 /** The active memberships of a user (a correlated reference), with what the Actor needs of their workspace and country. */
-function activeMemberships(db: Kysely<DB>, userId: Expression<string>) {
+function activeMemberships(db: Kysely<DB> | Transaction<DB>, userId: Expression<string>) {
   return db
     .selectFrom('membership as m')
     .innerJoin('workspace as w', 'w.id', 'm.workspace_id')
@@ -82,6 +83,38 @@ export interface StoredSessionRow {
   userAgent: string | null
 }
 
+// Every request runs one of these two: compiled once (prepared.ts).
+const sessionWithActorQuery = preparedQuery((q, sessionId: string) =>
+  q
+    .selectFrom('user_session as s')
+    .innerJoin('app_user as u', 'u.id', 's.user_id')
+    .select((eb) => [
+      's.id as session_id',
+      's.expires_at',
+      's.created_at',
+      's.last_seen_at',
+      's.ip',
+      's.user_agent',
+      ...USER_COLUMNS,
+      jsonArrayFrom(activeMemberships(q, eb.ref('u.id'))).as('memberships'),
+    ])
+    .where('s.id', '=', sessionId),
+)
+
+const apiTokenWithActorQuery = preparedQuery((q, tokenHash: string) =>
+  q
+    .selectFrom('api_token as t')
+    .innerJoin('app_user as u', 'u.id', 't.user_id')
+    .select((eb) => [
+      't.id as token_id',
+      't.last_used_at',
+      't.revoked_at',
+      ...USER_COLUMNS,
+      jsonArrayFrom(activeMemberships(q, eb.ref('u.id'))).as('memberships'),
+    ])
+    .where('t.token_hash', '=', tokenHash),
+)
+
 /**
  * The session stored under `sessionId` with the Actor of its user, in ONE
  * statement (session ⋈ user, the active memberships as a JSON array), or null
@@ -93,21 +126,7 @@ export async function loadActorBySessionId(
   db: Kysely<DB>,
   sessionId: string,
 ): Promise<{ session: StoredSessionRow; actor: Actor } | null> {
-  const row = await db
-    .selectFrom('user_session as s')
-    .innerJoin('app_user as u', 'u.id', 's.user_id')
-    .select((eb) => [
-      's.id as session_id',
-      's.expires_at',
-      's.created_at',
-      's.last_seen_at',
-      's.ip',
-      's.user_agent',
-      ...USER_COLUMNS,
-      jsonArrayFrom(activeMemberships(db, eb.ref('u.id'))).as('memberships'),
-    ])
-    .where('s.id', '=', sessionId)
-    .executeTakeFirst()
+  const [row] = await sessionWithActorQuery(db, sessionId)
   if (!row) return null
   return {
     session: {
@@ -139,18 +158,7 @@ export async function loadActorByApiTokenHash(
   db: Kysely<DB>,
   tokenHash: string,
 ): Promise<{ token: StoredApiTokenRow; actor: Actor } | null> {
-  const row = await db
-    .selectFrom('api_token as t')
-    .innerJoin('app_user as u', 'u.id', 't.user_id')
-    .select((eb) => [
-      't.id as token_id',
-      't.last_used_at',
-      't.revoked_at',
-      ...USER_COLUMNS,
-      jsonArrayFrom(activeMemberships(db, eb.ref('u.id'))).as('memberships'),
-    ])
-    .where('t.token_hash', '=', tokenHash)
-    .executeTakeFirst()
+  const [row] = await apiTokenWithActorQuery(db, tokenHash)
   if (!row) return null
   return {
     token: { id: row.token_id, lastUsedAt: row.last_used_at, revokedAt: row.revoked_at },

@@ -4,6 +4,7 @@ import type { AssignmentStatus, DB } from '#db/types.ts'
 import { isOverdueSql } from './assignment-sql.ts'
 import * as comments from './comments.ts'
 import * as evidence from './evidence.ts'
+import { preparedQuery } from './prepared.ts'
 
 type Q = Kysely<DB> | Transaction<DB>
 
@@ -257,7 +258,7 @@ function detailQuery(q: Q, id: string, overdue: RawBuilder<boolean>) {
  * (oldest first) and history (newest first) as JSON arrays. Timestamps inside
  * the arrays arrive as strings (JSON), not Dates.
  */
-export async function findDetailWithRelations(q: Q, id: string, overdue: RawBuilder<boolean>) {
+function detailWithRelationsQuery(q: Q, id: string, overdue: RawBuilder<boolean>) {
   return detailQuery(q, id, overdue)
     .select((eb) => [
       sql<{ id: string; kind: string; code: string; title: string }[]>`(
@@ -272,7 +273,16 @@ export async function findDetailWithRelations(q: Q, id: string, overdue: RawBuil
       jsonArrayFrom(historyQuery(q, eb.ref('a.id'))).as('history'),
       jsonArrayFrom(comments.listForAssignmentQuery(q, eb.ref('a.id'))).as('comments'),
     ])
-    .executeTakeFirst()
+}
+
+// assignment.get's statement as of now, compiled once (prepared.ts).
+const detailWithRelationsNow = preparedQuery((q, id: string) => detailWithRelationsQuery(q, id, isOverdueSql(undefined, 'a')))
+
+/** One assignment with its plan path, evidence, history and comments, in one statement; `overdue` as of `asOf` (default now). */
+export async function findDetailWithRelations(q: Q, id: string, asOf?: Date) {
+  if (asOf) return detailWithRelationsQuery(q, id, isOverdueSql(asOf, 'a')).executeTakeFirst()
+  const [row] = await detailWithRelationsNow(q, id)
+  return row
 }
 
 function historyQuery(q: Q, assignmentId: string | Expression<string>) {

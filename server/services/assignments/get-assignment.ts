@@ -1,6 +1,5 @@
 import { can, membershipIn, type Actor } from '#server/authz.ts'
 import { db } from '#server/db.ts'
-import { isOverdueSql } from '#server/repositories/assignment-sql.ts'
 import * as assignments from '#server/repositories/assignments.ts'
 import { toItem } from './present.ts'
 import { parseInput, ZGetAssignment, type TGetAssignment } from './schemas.ts'
@@ -16,7 +15,7 @@ import { allowedTransitions, standingOf } from './transitions.ts'
 export async function getAssignment(actor: Actor, rawInput: TGetAssignment, options: { asOf?: Date } = {}) {
   const input = parseInput(ZGetAssignment, rawInput)
   // One statement: the row with its plan path, evidence, history and comments.
-  const row = await assignments.findDetailWithRelations(db, input.assignmentId, isOverdueSql(options.asOf, 'a'))
+  const row = await assignments.findDetailWithRelations(db, input.assignmentId, options.asOf)
   if (!row || !membershipIn(actor, row.workspace_id)) throw notFound()
   const target = { workspaceId: row.workspace_id, assigneeKind: row.assignee_kind, countryId: row.country_id, organisationId: row.organisation_id }
   const standing = standingOf(actor, target)

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import type { DB, NodeKind } from '#db/types.ts'
-import { isOverdueSql } from './assignment-sql.ts'
+import { isOverdueSql, overdueCandidateSql } from './assignment-sql.ts'
 
 export interface CurrentPlan {
   id: string
@@ -33,11 +33,16 @@ export interface PlanNodeWithProgress {
   overdue: number
 }
 
-/** Progress columns of a group of assignments `a`: see listPlanNodesWithProgress. */
-function progressColumns(asOf: Date | undefined) {
-  return sql`count(*) FILTER (WHERE a.status <> 'not_applicable') AS total,
-    count(*) FILTER (WHERE a.status = 'completed') AS completed,
-    count(*) FILTER (WHERE ${isOverdueSql(asOf, 'a')}) AS overdue`
+/**
+ * The assignments of a workspace overdue at `asOf`, counted per task. Only
+ * the rows that can be overdue are read (open and due before UTC tomorrow:
+ * overdueCandidateSql, through the (workspace_id, status, due_date) index),
+ * not every assignment.
+ */
+function overdueByTask(workspaceId: string, asOf: Date | undefined) {
+  return sql`SELECT a.task_id, count(*) AS overdue FROM assignment AS a
+    WHERE a.workspace_id = ${workspaceId} AND ${overdueCandidateSql(asOf, 'a')} AND ${isOverdueSql(asOf, 'a')}
+    GROUP BY a.task_id`
 }
 
 /**
@@ -49,9 +54,11 @@ function progressColumns(asOf: Date | undefined) {
  * completed; overdue those whose due date has passed in the assignee's time
  * zone and are still open (isOverdueSql).
  *
- * Assignments are counted once per task (a hash aggregate over the
- * workspace's assignments), and each task's counts are then added to every
- * node on its path from the root: tasks × depth rows, not assignments × depth.
+ * total and completed come from task_progress (one row per task, kept by
+ * triggers on assignment: migration 20261204_230000); overdue depends on the
+ * clock, so it is counted live over the candidate rows (overdueByTask). Each
+ * task's counts are then added to every node on its path from the root:
+ * tasks × depth rows, never assignments.
  */
 export async function listPlanNodesWithProgress(
   db: Kysely<DB>,
@@ -67,15 +74,10 @@ export async function listPlanNodesWithProgress(
       FROM plan_node AS child JOIN tree ON child.parent_id = tree.id
       WHERE child.plan_id = ${plan.id} AND child.archived_at IS NULL
     ),
-    task_progress AS (
-      SELECT a.task_id, ${progressColumns(options.asOf)}
-      FROM assignment AS a
-      WHERE a.workspace_id = ${plan.workspaceId} AND a.task_id IN (SELECT id FROM tree WHERE kind = 'task')
-      GROUP BY a.task_id
-    ),
+    overdue AS (${overdueByTask(plan.workspaceId, options.asOf)}),
     rollup AS (
-      SELECT unnest(t.path) AS id, sum(p.total) AS total, sum(p.completed) AS completed, sum(p.overdue) AS overdue
-      FROM tree AS t JOIN task_progress AS p ON p.task_id = t.id
+      SELECT unnest(t.path) AS id, sum(p.total) AS total, sum(p.completed) AS completed, sum(o.overdue) AS overdue
+      FROM tree AS t JOIN task_progress AS p ON p.task_id = t.id LEFT JOIN overdue AS o ON o.task_id = t.id
       GROUP BY 1
     ),
     task_counts AS (
@@ -108,7 +110,10 @@ export interface PlanNodeDetail {
  * One live node of a plan with its ancestors and its children, each child with
  * the progress of its subtree, in one statement — the page of an action line
  * lists its tasks without reading the rest of the plan. Undefined when the node
- * is not in the plan, or it or an ancestor is archived.
+ * is not in the plan, or it or an ancestor is archived. total and completed
+ * come from task_progress; overdue is counted per task of the subtree (by
+ * task_id, so an action line's page reads its own tasks' rows, not every
+ * overdue candidate of the workspace).
  */
 export async function findPlanNodeWithChildren(
   db: Kysely<DB>,
@@ -131,9 +136,12 @@ export async function findPlanNodeWithChildren(
       WHERE child.plan_id = ${plan.id} AND child.archived_at IS NULL
     ),
     progress AS (
-      SELECT down.top, ${progressColumns(options.asOf)}
-      FROM down JOIN assignment AS a ON a.task_id = down.id AND a.workspace_id = ${plan.workspaceId}
-      WHERE down.kind = 'task'
+      SELECT down.top, sum(p.total) AS total, sum(p.completed) AS completed, sum(o.overdue) AS overdue
+      FROM down JOIN task_progress AS p ON p.task_id = down.id
+      CROSS JOIN LATERAL (
+        SELECT count(*) AS overdue FROM assignment AS a
+        WHERE a.task_id = down.id AND a.workspace_id = ${plan.workspaceId} AND ${overdueCandidateSql(options.asOf, 'a')} AND ${isOverdueSql(options.asOf, 'a')}
+      ) AS o
       GROUP BY down.top
     ),
     task_counts AS (

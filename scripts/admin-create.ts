@@ -1,8 +1,7 @@
-import { ensureDatabase, migrateToLatest } from '#db/migrate.ts'
-import { closeDb, db } from '#server/db.ts'
+import { closeDb } from '#server/db.ts'
 import { isAppError } from '#server/errors.ts'
 import { ADMIN_LINK_TTL_MS, createAdminUser } from '#server/services/admin/create-admin-user.ts'
-import { checkPostgres, fail, loadConfig } from './lib/preflight.ts'
+import { checkPostgres, fail, loadConfig, prepareDatabase } from './lib/preflight.ts'
 
 /**
  * `npm run admin:create -- <email>`: how a real deployment gets its first
@@ -17,13 +16,7 @@ const email = args[0]
 
 const config = loadConfig()
 await checkPostgres(config)
-if (await ensureDatabase(config.DATABASE_URL)) console.log(`Created database ${new URL(config.DATABASE_URL).pathname.slice(1)}.`)
-try {
-  await migrateToLatest(db)
-} catch (error) {
-  await closeDb()
-  fail((error as Error).message)
-}
+await prepareDatabase(config)
 
 try {
   const result = await createAdminUser(email)

@@ -1,12 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { ensureDatabase, migrateToLatest } from '#db/migrate.ts'
 import { seedDemo } from '#db/seed/demo.ts'
 import { WORKER_NODE_FLAGS } from '#jobs/node-flags.ts'
 import { WEB_NODE_FLAGS } from '#server/node-flags.ts'
 import { closeDb, db } from '#server/db.ts'
 import { ensureProductionBuild } from './lib/build.ts'
-import { checkPostgres, checkRedis, fail, loadConfig } from './lib/preflight.ts'
+import { checkPostgres, checkRedis, fail, loadConfig, prepareDatabase } from './lib/preflight.ts'
 
 /**
  * `npm start`: check PostgreSQL and Redis, create and migrate the database,
@@ -17,13 +16,7 @@ process.env.NODE_ENV = 'production'
 const config = loadConfig()
 await checkPostgres(config)
 await checkRedis(config)
-
-if (await ensureDatabase(config.DATABASE_URL)) console.log(`Created database ${new URL(config.DATABASE_URL).pathname.slice(1)}.`)
-try {
-  await migrateToLatest(db)
-} catch (error) {
-  fail((error as Error).message)
-}
+await prepareDatabase(config)
 
 let demoSignIn: string | undefined
 if (config.DEMO) {

@@ -1,5 +1,8 @@
 import { Redis } from 'ioredis'
 import pg from 'pg'
+import type { MigrationResult } from 'kysely'
+import { ensureDatabase, migrateToLatest } from '#db/migrate.ts'
+import { closeDb, db } from '#server/db.ts'
 import { ConfigError, env, type Env } from '#server/env.ts'
 
 /** Prints a message for a person and exits 1: no stack trace for what they can fix. */
@@ -65,5 +68,20 @@ export async function checkRedis(config: Env) {
     )
   } finally {
     client.disconnect()
+  }
+}
+
+/**
+ * Creates the database if it is missing and applies every pending migration
+ * (after checkPostgres), saying what it did; a failing migration is reported
+ * by name and exits 1.
+ */
+export async function prepareDatabase(config: Env): Promise<MigrationResult[]> {
+  if (await ensureDatabase(config.DATABASE_URL)) console.log(`Created database ${new URL(config.DATABASE_URL).pathname.slice(1)}.`)
+  try {
+    return await migrateToLatest(db)
+  } catch (error) {
+    await closeDb()
+    fail((error as Error).message)
   }
 }

@@ -95,3 +95,36 @@ describe('npm start on an empty server', () => {
     expect(await counts()).toEqual(after)
   }, 180_000)
 })
+
+describe('npm run db:migrate', () => {
+  const database = testDatabaseName('f')
+  afterAll(async () => {
+    await adminQuery(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`)
+  })
+
+  it('creates the database and applies every migration, naming them; a second run applies none; a server that does not answer is named', async () => {
+    const env = { ...base, DATABASE_URL: urlFor(database) }
+    const first = await runScript('scripts/migrate.ts', [], env)
+    expect(first.code).toBe(0)
+    expect(first.stdout).toContain(`Created database ${database}`)
+    const { migrations } = await import('#db/migrations/index.ts')
+    const names = Object.keys(migrations).sort() // Kysely applies them in name order
+    expect(first.stdout).toContain(`Applied ${names.length} migration(s):\n${names.map((n) => `  ${n}`).join('\n')}`)
+    const db = kyselyFor(database)
+    try {
+      const applied = await db.selectFrom('kysely_migration').select('name').orderBy('name').execute()
+      expect(applied.map((r) => r.name)).toEqual(names)
+    } finally {
+      await db.destroy()
+    }
+
+    const second = await runScript('scripts/migrate.ts', [], env)
+    expect(second).toMatchObject({ code: 0, stdout: 'The database is up to date: no migration to apply.\n' })
+
+    const port = await freePort()
+    const down = await runScript('scripts/migrate.ts', [], { ...base, DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/ruta` })
+    expect(down.code).toBe(1)
+    expect(down.stderr).toContain(`PostgreSQL is not answering at 127.0.0.1:${port}`)
+    noStackTrace(down.stderr)
+  }, 120_000)
+})

@@ -10,6 +10,9 @@ import { createInvitation, revokeInvitation, listMembers, setMemberActive, updat
 import { titleMeta } from '#app/utils/page-title.ts'
 import { LiveMessages } from '#app/components/live-messages.tsx'
 import { describedField } from '#app/components/field.ts'
+import { DataTable } from '#app/components/data-table.tsx'
+import { ErrorMessage } from '#app/components/error-message.tsx'
+import { LocaleOptions } from '#app/components/locale-options.tsx'
 
 export const handle = { i18n: ['admin', 'common'] }
 
@@ -123,6 +126,7 @@ export default function MembersPage() {
   const rowError = result && !result.ok && result.intent !== 'invite' ? result : null
   // The reader's language and time zone, the same on the server and in the browser.
   const fmt = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short', timeZone })
+  const countryOptions = countries.map((c) => ({ value: c.id, label: `${c.name} (${c.code})` }))
 
   return (
     <section className="members-page" aria-labelledby="members-title">
@@ -135,97 +139,72 @@ export default function MembersPage() {
       />
 
       <h2 id="members-list">{t('members.listHeading')}</h2>
-      <div className="table-scroll">
-        <table aria-labelledby="members-list">
-          <thead>
-            <tr>
-              <th scope="col">{t('members.name')}</th>
-              <th scope="col">{t('members.email')}</th>
-              <th scope="col">{t('members.role')}</th>
-              <th scope="col">{t('members.status')}</th>
-              <th scope="col">{t('members.actions')}</th>
+      <DataTable labelledBy="members-list" columns={[t('members.name'), t('members.email'), t('members.role'), t('members.status'), t('members.actions')]}>
+        {members.map((m) => {
+          const label = m.name || m.email
+          const formId = `member-${m.membershipId}`
+          return (
+            <tr key={m.membershipId} className={m.active ? undefined : 'inactive'}>
+              <th scope="row">
+                {label} {m.userId === selfUserId ? <span className="muted">{t('members.you')}</span> : null}
+              </th>
+              <td>{m.email}</td>
+              <td>
+                <Form method="post" id={formId} className="member-role-form" aria-label={t('members.changeLabel', { name: label })}>
+                  <input type="hidden" name="intent" value="update" />
+                  <input type="hidden" name="membershipId" value={m.membershipId} />
+                  <label htmlFor={`${formId}-role`} className="visually-hidden">
+                    {t('members.role')}
+                  </label>
+                  <select id={`${formId}-role`} name="role" defaultValue={m.role}>
+                    <RoleOptions />
+                  </select>
+                  <Choice
+                    id={`${formId}-country`}
+                    name="countryId"
+                    label={t('members.country')}
+                    labelHidden
+                    emptyLabel={`${t('members.country')}: ${t('members.none')}`}
+                    options={countryOptions}
+                    defaultValue={m.countryId ?? ''}
+                  />
+                  <Choice
+                    id={`${formId}-organisation`}
+                    name="organisationId"
+                    label={t('members.organisation')}
+                    labelHidden
+                    emptyLabel={`${t('members.organisation')}: ${t('members.none')}`}
+                    options={organisations.map((o) => ({ value: o.id, label: o.code }))}
+                    defaultValue={m.organisationId ?? ''}
+                  />
+                  <button type="submit" className="secondary" disabled={busy}>
+                    {t('members.save')}
+                  </button>
+                </Form>
+                <ErrorMessage className="field-error" message={rowError?.target === m.membershipId ? t(rowError.error.key, rowError.error.values) : null} />
+              </td>
+              <td>
+                {m.active ? t('members.active') : t('members.deactivated')}
+                {!m.hasPassword ? <span className="muted"> · {t('members.noPassword')}</span> : null}
+              </td>
+              <td>
+                <Form method="post">
+                  <input type="hidden" name="intent" value={m.active ? 'deactivate' : 'reactivate'} />
+                  <input type="hidden" name="membershipId" value={m.membershipId} />
+                  <button
+                    type="submit"
+                    className={m.active ? 'danger' : 'secondary'}
+                    disabled={busy}
+                    aria-label={t(m.active ? 'members.deactivateLabel' : 'members.reactivateLabel', { name: label })}
+                  >
+                    {t(m.active ? 'members.deactivate' : 'members.reactivate')}
+                  </button>
+                </Form>
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {members.map((m) => {
-              const label = m.name || m.email
-              const formId = `member-${m.membershipId}`
-              return (
-                <tr key={m.membershipId} className={m.active ? undefined : 'inactive'}>
-                  <th scope="row">
-                    {label} {m.userId === selfUserId ? <span className="muted">{t('members.you')}</span> : null}
-                  </th>
-                  <td>{m.email}</td>
-                  <td>
-                    <Form method="post" id={formId} className="member-role-form" aria-label={t('members.changeLabel', { name: label })}>
-                      <input type="hidden" name="intent" value="update" />
-                      <input type="hidden" name="membershipId" value={m.membershipId} />
-                      <label htmlFor={`${formId}-role`} className="visually-hidden">
-                        {t('members.role')}
-                      </label>
-                      <select id={`${formId}-role`} name="role" defaultValue={m.role}>
-                        {ROLES.map((r) => (
-                          <option key={r} value={r}>
-                            {t(`roles.${r}`)}
-                          </option>
-                        ))}
-                      </select>
-                      <label htmlFor={`${formId}-country`} className="visually-hidden">
-                        {t('members.country')}
-                      </label>
-                      <select id={`${formId}-country`} name="countryId" defaultValue={m.countryId ?? ''}>
-                        <option value="">{t('members.country')}: {t('members.none')}</option>
-                        {countries.map((c) => (
-                          <option key={c.id} value={c.id}>
-                            {c.name} ({c.code})
-                          </option>
-                        ))}
-                      </select>
-                      <label htmlFor={`${formId}-organisation`} className="visually-hidden">
-                        {t('members.organisation')}
-                      </label>
-                      <select id={`${formId}-organisation`} name="organisationId" defaultValue={m.organisationId ?? ''}>
-                        <option value="">{t('members.organisation')}: {t('members.none')}</option>
-                        {organisations.map((o) => (
-                          <option key={o.id} value={o.id}>
-                            {o.code}
-                          </option>
-                        ))}
-                      </select>
-                      <button type="submit" className="secondary" disabled={busy}>
-                        {t('members.save')}
-                      </button>
-                    </Form>
-                    {rowError?.target === m.membershipId ? (
-                      <p className="field-error" role="alert">
-                        {t(rowError.error.key, rowError.error.values)}
-                      </p>
-                    ) : null}
-                  </td>
-                  <td>
-                    {m.active ? t('members.active') : t('members.deactivated')}
-                    {!m.hasPassword ? <span className="muted"> · {t('members.noPassword')}</span> : null}
-                  </td>
-                  <td>
-                    <Form method="post">
-                      <input type="hidden" name="intent" value={m.active ? 'deactivate' : 'reactivate'} />
-                      <input type="hidden" name="membershipId" value={m.membershipId} />
-                      <button
-                        type="submit"
-                        className={m.active ? 'danger' : 'secondary'}
-                        disabled={busy}
-                        aria-label={t(m.active ? 'members.deactivateLabel' : 'members.reactivateLabel', { name: label })}
-                      >
-                        {t(m.active ? 'members.deactivate' : 'members.reactivate')}
-                      </button>
-                    </Form>
-                  </td>
-                </tr>
-              )
-            })}
-          </tbody>
-        </table>
-      </div>
+          )
+        })}
+      </DataTable>
 
       <h2 id="invitations-heading">{t('members.invitationsHeading')}</h2>
       {invitations.length === 0 ? (
@@ -269,11 +248,7 @@ export default function MembersPage() {
       <p className="muted">{t('members.inviteIntro')}</p>
       <Form method="post" aria-labelledby="invite-heading" className="invite-form">
         <input type="hidden" name="intent" value="invite" />
-        {inviteError ? (
-          <p className="form-error" role="alert" id="invite-error">
-            {t(inviteError.error.key, inviteError.error.values)}
-          </p>
-        ) : null}
+        <ErrorMessage id="invite-error" message={inviteError && t(inviteError.error.key, inviteError.error.values)} />
         <label htmlFor="invite-email">{t('members.inviteEmail')}</label>
         <input
           id="invite-email"
@@ -287,48 +262,30 @@ export default function MembersPage() {
         />
         <label htmlFor="invite-role">{t('members.inviteRole')}</label>
         <select id="invite-role" name="role" defaultValue={inviteValues.role || 'focal_point'}>
-          {ROLES.map((r) => (
-            <option key={r} value={r}>
-              {t(`roles.${r}`)}
-            </option>
-          ))}
+          <RoleOptions />
         </select>
-        <label htmlFor="invite-country">{t('members.inviteCountry')}</label>
-        <select
+        <Choice
           id="invite-country"
           name="countryId"
+          label={t('members.inviteCountry')}
+          emptyLabel={t('members.chooseCountry')}
+          options={countryOptions}
           defaultValue={inviteValues.countryId ?? ''}
-          {...describedField(inviteError?.error.field === 'countryId', 'invite-error')}
-        >
-          <option value="">{t('members.chooseCountry')}</option>
-          {countries.map((c) => (
-            <option key={c.id} value={c.id}>
-              {c.name} ({c.code})
-            </option>
-          ))}
-        </select>
-        <label htmlFor="invite-organisation">{t('members.inviteOrganisation')}</label>
-        <select
+          described={describedField(inviteError?.error.field === 'countryId', 'invite-error')}
+        />
+        <Choice
           id="invite-organisation"
           name="organisationId"
+          label={t('members.inviteOrganisation')}
+          emptyLabel={t('members.chooseOrganisation')}
+          options={organisations.map((o) => ({ value: o.id, label: o.name }))}
           defaultValue={inviteValues.organisationId ?? ''}
-          {...describedField(inviteError?.error.field === 'organisationId', 'invite-error')}
-        >
-          <option value="">{t('members.chooseOrganisation')}</option>
-          {organisations.map((o) => (
-            <option key={o.id} value={o.id}>
-              {o.name}
-            </option>
-          ))}
-        </select>
+          described={describedField(inviteError?.error.field === 'organisationId', 'invite-error')}
+        />
         <label htmlFor="invite-locale">{t('members.inviteLanguage')}</label>
         <select id="invite-locale" name="locale" defaultValue={inviteValues.locale ?? ''}>
           <option value="">{t('members.languageAuto')}</option>
-          {SUPPORTED_LOCALES.map((l) => (
-            <option key={l} value={l}>
-              {t(`languages.${l}`, { ns: 'common' })}
-            </option>
-          ))}
+          <LocaleOptions />
         </select>
         <p>
           <button type="submit" disabled={busy}>
@@ -337,6 +294,52 @@ export default function MembersPage() {
         </p>
       </Form>
     </section>
+  )
+}
+
+function RoleOptions() {
+  const { t } = useTranslation('admin')
+  return (
+    <>
+      {ROLES.map((r) => (
+        <option key={r} value={r}>
+          {t(`roles.${r}`)}
+        </option>
+      ))}
+    </>
+  )
+}
+
+interface ChoiceProps {
+  id: string
+  name: string
+  label: string
+  /** Read by screen readers only, in the compact form of a member's row. */
+  labelHidden?: boolean
+  /** The first option, for no country or organisation. */
+  emptyLabel: string
+  options: { value: string; label: string }[]
+  defaultValue: string
+  /** The ARIA of a choice the form's error can name (describedField). */
+  described?: ReturnType<typeof describedField>
+}
+
+/** A member's or an invitation's country or organisation, which may be none. */
+function Choice({ id, name, label, labelHidden, emptyLabel, options, defaultValue, described }: ChoiceProps) {
+  return (
+    <>
+      <label htmlFor={id} className={labelHidden ? 'visually-hidden' : undefined}>
+        {label}
+      </label>
+      <select id={id} name={name} defaultValue={defaultValue} {...described}>
+        <option value="">{emptyLabel}</option>
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </>
   )
 }
 

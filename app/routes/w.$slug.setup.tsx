@@ -1,14 +1,17 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import type { InputHTMLAttributes, ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
 import { RouteError } from '#app/components/route-error.tsx'
-import { SUPPORTED_LOCALES } from '#app/i18n/config.ts'
 import { requireActorForAction } from '#app/utils/auth.server.ts'
 import { requireWorkspace } from '#app/utils/workspace.server.ts'
 import { loadSetup, runSetupAction, type SetupActionResult } from './w.$slug.setup.server.ts'
 import { titleMeta } from '#app/utils/page-title.ts'
 import { LiveMessages } from '#app/components/live-messages.tsx'
 import { describedField } from '#app/components/field.ts'
+import { DataTable } from '#app/components/data-table.tsx'
+import { ErrorMessage } from '#app/components/error-message.tsx'
+import { LocaleOptions } from '#app/components/locale-options.tsx'
 
 export const handle = { i18n: ['workspace', 'common'] }
 
@@ -66,101 +69,70 @@ export default function SetupPage() {
       {countries.length === 0 ? (
         <p className="muted">{t('setup.noCountries')}</p>
       ) : (
-        <div className="table-scroll">
-          <table aria-labelledby="countries-heading">
-            <thead>
-              <tr>
-                <th scope="col">{t('setup.code')}</th>
-                <th scope="col">{t('setup.names')}</th>
-                <th scope="col">{t('setup.language')}</th>
-                <th scope="col">{t('setup.timeZone')}</th>
-                <th scope="col">{t('setup.focalPoints')}</th>
-                <th scope="col">{t('setup.assignments')}</th>
-                <th scope="col">{t('setup.actions')}</th>
+        <DataTable
+          labelledBy="countries-heading"
+          columns={[t('setup.code'), t('setup.names'), t('setup.language'), t('setup.timeZone'), t('setup.focalPoints'), t('setup.assignments'), t('setup.actions')]}
+        >
+          {countries.map((c) => {
+            const id = `country-${c.id}`
+            const errorId = `${id}-error`
+            const rowFailure = failed('updateCountry', c.id) ?? failed('removeCountry', c.id)
+            const typed = failed('updateCountry', c.id)?.values
+            const name = countryName(c)
+            return (
+              <tr key={c.id}>
+                <th scope="row">{c.code}</th>
+                <td lang="es">
+                  {c.nameEs} / <span lang="pt">{c.namePt}</span> / <span lang="en">{c.nameEn}</span>
+                </td>
+                <td>{t(`languages.${c.locale}`, { ns: 'common' })}</td>
+                <td>{c.timeZone}</td>
+                <td>{c.focalPoints}</td>
+                <td>{c.assignments}</td>
+                <td>
+                  <ErrorMessage className="field-error" id={errorId} message={rowFailure && t(rowFailure.error.key, rowFailure.error.values)} />
+                  <RowEditForm label={t('setup.editCountryLabel', { name })} open={!!failed('updateCountry', c.id)} intent="updateCountry" targetName="countryId" target={c.id} busy={busy}>
+                    {(['nameEs', 'namePt', 'nameEn'] as const).map((field) => (
+                      <TextField
+                        key={field}
+                        id={`${id}-${field}`}
+                        label={t(`setup.${field}`)}
+                        name={field}
+                        required
+                        maxLength={120}
+                        defaultValue={typed?.[field] ?? c[field]}
+                        {...invalid('updateCountry', field, errorId, c.id)}
+                      />
+                    ))}
+                    <p>
+                      <label htmlFor={`${id}-locale`}>{t('setup.language')}</label>
+                      <select id={`${id}-locale`} name="locale" defaultValue={typed?.locale ?? c.locale} {...invalid('updateCountry', 'locale', errorId, c.id)}>
+                        <LocaleOptions />
+                      </select>
+                    </p>
+                    <TextField
+                      id={`${id}-timeZone`}
+                      label={t('setup.timeZone')}
+                      name="timeZone"
+                      required
+                      list="setup-time-zones"
+                      autoComplete="off"
+                      defaultValue={typed?.timeZone ?? c.timeZone}
+                      {...invalid('updateCountry', 'timeZone', errorId, c.id)}
+                    />
+                  </RowEditForm>
+                  <Form method="post" className="inline-form">
+                    <input type="hidden" name="intent" value="removeCountry" />
+                    <input type="hidden" name="countryId" value={c.id} />
+                    <button type="submit" className="danger" disabled={busy} aria-label={t('setup.removeCountryLabel', { name })}>
+                      {t('setup.remove')}
+                    </button>
+                  </Form>
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {countries.map((c) => {
-                const id = `country-${c.id}`
-                const errorId = `${id}-error`
-                const rowFailure = failed('updateCountry', c.id) ?? failed('removeCountry', c.id)
-                const typed = failed('updateCountry', c.id)?.values
-                const name = countryName(c)
-                return (
-                  <tr key={c.id}>
-                    <th scope="row">{c.code}</th>
-                    <td lang="es">
-                      {c.nameEs} / <span lang="pt">{c.namePt}</span> / <span lang="en">{c.nameEn}</span>
-                    </td>
-                    <td>{t(`languages.${c.locale}`, { ns: 'common' })}</td>
-                    <td>{c.timeZone}</td>
-                    <td>{c.focalPoints}</td>
-                    <td>{c.assignments}</td>
-                    <td>
-                      {rowFailure ? (
-                        <p className="field-error" role="alert" id={errorId}>
-                          {t(rowFailure.error.key, rowFailure.error.values)}
-                        </p>
-                      ) : null}
-                      <details open={failed('updateCountry', c.id) ? true : undefined}>
-                        <summary aria-label={t('setup.editCountryLabel', { name })}>{t('setup.edit')}</summary>
-                        <Form method="post" className="setup-form" aria-label={t('setup.editCountryLabel', { name })}>
-                          <input type="hidden" name="intent" value="updateCountry" />
-                          <input type="hidden" name="countryId" value={c.id} />
-                          {(['nameEs', 'namePt', 'nameEn'] as const).map((field) => (
-                            <p key={field}>
-                              <label htmlFor={`${id}-${field}`}>{t(`setup.${field}`)}</label>
-                              <input
-                                id={`${id}-${field}`}
-                                name={field}
-                                required
-                                maxLength={120}
-                                defaultValue={typed?.[field] ?? c[field]}
-                                {...invalid('updateCountry', field, errorId, c.id)}
-                              />
-                            </p>
-                          ))}
-                          <p>
-                            <label htmlFor={`${id}-locale`}>{t('setup.language')}</label>
-                            <select id={`${id}-locale`} name="locale" defaultValue={typed?.locale ?? c.locale} {...invalid('updateCountry', 'locale', errorId, c.id)}>
-                              {SUPPORTED_LOCALES.map((l) => (
-                                <option key={l} value={l}>
-                                  {t(`languages.${l}`, { ns: 'common' })}
-                                </option>
-                              ))}
-                            </select>
-                          </p>
-                          <p>
-                            <label htmlFor={`${id}-timeZone`}>{t('setup.timeZone')}</label>
-                            <input
-                              id={`${id}-timeZone`}
-                              name="timeZone"
-                              required
-                              list="setup-time-zones"
-                              autoComplete="off"
-                              defaultValue={typed?.timeZone ?? c.timeZone}
-                              {...invalid('updateCountry', 'timeZone', errorId, c.id)}
-                            />
-                          </p>
-                          <button type="submit" disabled={busy}>
-                            {t('setup.save')}
-                          </button>
-                        </Form>
-                      </details>
-                      <Form method="post" className="inline-form">
-                        <input type="hidden" name="intent" value="removeCountry" />
-                        <input type="hidden" name="countryId" value={c.id} />
-                        <button type="submit" className="danger" disabled={busy} aria-label={t('setup.removeCountryLabel', { name })}>
-                          {t('setup.remove')}
-                        </button>
-                      </Form>
-                    </td>
-                  </tr>
-                )
-              })}
-            </tbody>
-          </table>
-        </div>
+            )
+          })}
+        </DataTable>
       )}
       <p className="muted">{t('setup.removeHint')}</p>
 
@@ -171,11 +143,7 @@ export default function SetupPage() {
       {/* Keyed by the last answer, so that (with JavaScript) a success empties the form and a refusal shows what was typed. */}
       <Form key={`country-${JSON.stringify(result ?? null)}`} method="post" className="setup-form" aria-labelledby="add-country-heading" aria-describedby="add-country-intro">
         <input type="hidden" name="intent" value="addCountry" />
-        {addCountry ? (
-          <p className="form-error" role="alert" id="add-country-error">
-            {t(addCountry.error.key, addCountry.error.values)}
-          </p>
-        ) : null}
+        <ErrorMessage id="add-country-error" message={addCountry && t(addCountry.error.key, addCountry.error.values)} />
         <datalist id="setup-iso-codes">
           {reference.map((r) => (
             <option key={r.code} value={r.code}>
@@ -201,27 +169,22 @@ export default function SetupPage() {
           </span>
         </p>
         {(['nameEs', 'namePt', 'nameEn'] as const).map((field) => (
-          <p key={field}>
-            <label htmlFor={`add-country-${field}`}>{t(`setup.${field}`)}</label>
-            <input
-              id={`add-country-${field}`}
-              name={field}
-              maxLength={120}
-              placeholder={t('setup.fromReference')}
-              defaultValue={addCountry?.values[field] ?? ''}
-              {...invalid('addCountry', field, 'add-country-error')}
-            />
-          </p>
+          <TextField
+            key={field}
+            id={`add-country-${field}`}
+            label={t(`setup.${field}`)}
+            name={field}
+            maxLength={120}
+            placeholder={t('setup.fromReference')}
+            defaultValue={addCountry?.values[field] ?? ''}
+            {...invalid('addCountry', field, 'add-country-error')}
+          />
         ))}
         <p>
           <label htmlFor="add-country-locale">{t('setup.language')}</label>
           <select id="add-country-locale" name="locale" defaultValue={addCountry?.values.locale ?? ''} {...invalid('addCountry', 'locale', 'add-country-error')}>
             <option value="">{t('setup.fromReference')}</option>
-            {SUPPORTED_LOCALES.map((l) => (
-              <option key={l} value={l}>
-                {t(`languages.${l}`, { ns: 'common' })}
-              </option>
-            ))}
+            <LocaleOptions />
           </select>
         </p>
         <p>
@@ -248,83 +211,50 @@ export default function SetupPage() {
       {organisations.length === 0 ? (
         <p className="muted">{t('setup.noOrganisations')}</p>
       ) : (
-        <div className="table-scroll">
-          <table aria-labelledby="organisations-heading">
-            <thead>
-              <tr>
-                <th scope="col">{t('setup.code')}</th>
-                <th scope="col">{t('setup.organisationName')}</th>
-                <th scope="col">{t('setup.partners')}</th>
-                <th scope="col">{t('setup.assignments')}</th>
-                <th scope="col">{t('setup.actions')}</th>
+        <DataTable labelledBy="organisations-heading" columns={[t('setup.code'), t('setup.organisationName'), t('setup.partners'), t('setup.assignments'), t('setup.actions')]}>
+          {organisations.map((o) => {
+            const id = `organisation-${o.id}`
+            const errorId = `${id}-error`
+            const rowFailure = failed('updateOrganisation', o.id)
+            return (
+              <tr key={o.id}>
+                <th scope="row">{o.code}</th>
+                <td>{o.name}</td>
+                <td>{o.partners}</td>
+                <td>{o.assignments}</td>
+                <td>
+                  <ErrorMessage className="field-error" id={errorId} message={rowFailure && t(rowFailure.error.key, rowFailure.error.values)} />
+                  <RowEditForm label={t('setup.editOrganisationLabel', { name: o.name })} open={!!rowFailure} intent="updateOrganisation" targetName="organisationId" target={o.id} busy={busy}>
+                    <TextField
+                      id={`${id}-code`}
+                      label={t('setup.code')}
+                      name="code"
+                      required
+                      maxLength={20}
+                      defaultValue={rowFailure?.values.code ?? o.code}
+                      {...invalid('updateOrganisation', 'code', errorId, o.id)}
+                    />
+                    <TextField
+                      id={`${id}-name`}
+                      label={t('setup.organisationName')}
+                      name="name"
+                      required
+                      maxLength={200}
+                      defaultValue={rowFailure?.values.name ?? o.name}
+                      {...invalid('updateOrganisation', 'name', errorId, o.id)}
+                    />
+                  </RowEditForm>
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {organisations.map((o) => {
-                const id = `organisation-${o.id}`
-                const errorId = `${id}-error`
-                const rowFailure = failed('updateOrganisation', o.id)
-                return (
-                  <tr key={o.id}>
-                    <th scope="row">{o.code}</th>
-                    <td>{o.name}</td>
-                    <td>{o.partners}</td>
-                    <td>{o.assignments}</td>
-                    <td>
-                      {rowFailure ? (
-                        <p className="field-error" role="alert" id={errorId}>
-                          {t(rowFailure.error.key, rowFailure.error.values)}
-                        </p>
-                      ) : null}
-                      <details open={rowFailure ? true : undefined}>
-                        <summary aria-label={t('setup.editOrganisationLabel', { name: o.name })}>{t('setup.edit')}</summary>
-                        <Form method="post" className="setup-form" aria-label={t('setup.editOrganisationLabel', { name: o.name })}>
-                          <input type="hidden" name="intent" value="updateOrganisation" />
-                          <input type="hidden" name="organisationId" value={o.id} />
-                          <p>
-                            <label htmlFor={`${id}-code`}>{t('setup.code')}</label>
-                            <input
-                              id={`${id}-code`}
-                              name="code"
-                              required
-                              maxLength={20}
-                              defaultValue={rowFailure?.values.code ?? o.code}
-                              {...invalid('updateOrganisation', 'code', errorId, o.id)}
-                            />
-                          </p>
-                          <p>
-                            <label htmlFor={`${id}-name`}>{t('setup.organisationName')}</label>
-                            <input
-                              id={`${id}-name`}
-                              name="name"
-                              required
-                              maxLength={200}
-                              defaultValue={rowFailure?.values.name ?? o.name}
-                              {...invalid('updateOrganisation', 'name', errorId, o.id)}
-                            />
-                          </p>
-                          <button type="submit" disabled={busy}>
-                            {t('setup.save')}
-                          </button>
-                        </Form>
-                      </details>
-                    </td>
-                  </tr>
-                )
-              })}
-            </tbody>
-          </table>
-        </div>
+            )
+          })}
+        </DataTable>
       )}
 
       <h3 id="add-organisation-heading">{t('setup.addOrganisationHeading')}</h3>
       <Form key={`organisation-${JSON.stringify(result ?? null)}`} method="post" className="setup-form" aria-labelledby="add-organisation-heading">
         <input type="hidden" name="intent" value="addOrganisation" />
-        {addOrganisation ? (
-          <p className="form-error" role="alert" id="add-organisation-error">
-            {t(addOrganisation.error.key, addOrganisation.error.values)}
-          </p>
-        ) : null}
+        <ErrorMessage id="add-organisation-error" message={addOrganisation && t(addOrganisation.error.key, addOrganisation.error.values)} />
         <p>
           <label htmlFor="add-organisation-code">{t('setup.code')}</label>
           <input
@@ -340,17 +270,15 @@ export default function SetupPage() {
             {t('setup.organisationCodeHint')}
           </span>
         </p>
-        <p>
-          <label htmlFor="add-organisation-name">{t('setup.organisationName')}</label>
-          <input
-            id="add-organisation-name"
-            name="name"
-            required
-            maxLength={200}
-            defaultValue={addOrganisation?.values.name ?? ''}
-            {...invalid('addOrganisation', 'name', 'add-organisation-error')}
-          />
-        </p>
+        <TextField
+          id="add-organisation-name"
+          label={t('setup.organisationName')}
+          name="name"
+          required
+          maxLength={200}
+          defaultValue={addOrganisation?.values.name ?? ''}
+          {...invalid('addOrganisation', 'name', 'add-organisation-error')}
+        />
         <p>
           <button type="submit" disabled={busy}>
             {t('setup.addOrganisationSubmit')}
@@ -358,6 +286,35 @@ export default function SetupPage() {
         </p>
       </Form>
     </section>
+  )
+}
+
+/** A labelled text input on a line of its own. */
+function TextField({ id, label, ...input }: { id: string; label: string } & InputHTMLAttributes<HTMLInputElement>) {
+  return (
+    <p>
+      <label htmlFor={id}>{label}</label>
+      <input id={id} {...input} />
+    </p>
+  )
+}
+
+/** A row's edit form, folded away until opened, or open while the row's last save stands refused. */
+function RowEditForm(props: { label: string; open: boolean; intent: string; targetName: string; target: string; busy: boolean; children: ReactNode }) {
+  const { label, open, intent, targetName, target, busy, children } = props
+  const { t } = useTranslation('workspace')
+  return (
+    <details open={open || undefined}>
+      <summary aria-label={label}>{t('setup.edit')}</summary>
+      <Form method="post" className="setup-form" aria-label={label}>
+        <input type="hidden" name="intent" value={intent} />
+        <input type="hidden" name={targetName} value={target} />
+        {children}
+        <button type="submit" disabled={busy}>
+          {t('setup.save')}
+        </button>
+      </Form>
+    </details>
   )
 }
 

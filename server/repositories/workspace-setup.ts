@@ -1,5 +1,5 @@
-import { sql, type Kysely, type Transaction } from 'kysely'
-import type { DB, Locale } from '#db/types.ts'
+import { expressionBuilder, sql, type Expression, type Kysely, type Transaction } from 'kysely'
+import type { DB, Locale, Role } from '#db/types.ts'
 
 type Executor = Kysely<DB> | Transaction<DB>
 
@@ -29,20 +29,31 @@ function toCountry(r: { id: string; code: string; name_es: string; name_pt: stri
   return { id: r.id, code: r.code.trim(), nameEs: r.name_es, namePt: r.name_pt, nameEn: r.name_en, locale: r.locale, timeZone: r.time_zone }
 }
 
+type Reference = 'country_id' | 'organisation_id'
+
+/** A sub-select: how many active members of `role` have `reference` = `id` (the row of the outer query). */
+function countActiveMembers(reference: Reference, role: Role, id: Expression<string>) {
+  return expressionBuilder<DB>()
+    .selectFrom('membership as m')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .where(`m.${reference}`, '=', id)
+    .where('m.role', '=', role)
+    .where('m.deactivated_at', 'is', null)
+}
+
+/** A sub-select: how many assignments have `reference` = `id` (the row of the outer query). */
+function countAssignments(reference: Reference, id: Expression<string>) {
+  return expressionBuilder<DB>().selectFrom('assignment as a').select(sql<number>`count(*)::int`.as('n')).where(`a.${reference}`, '=', id)
+}
+
 /** The workspace's member states with how many active focal points, assignments, invitations and led tasks refer to each. */
 export async function listCountriesWithUse(db: Executor, workspaceId: string) {
   const rows = await db
     .selectFrom('country as c')
     .select([...COUNTRY_COLUMNS.map((col) => `c.${col}` as const)])
     .select((eb) => [
-      eb
-        .selectFrom('membership as m')
-        .select(sql<number>`count(*)::int`.as('n'))
-        .whereRef('m.country_id', '=', 'c.id')
-        .where('m.role', '=', 'focal_point')
-        .where('m.deactivated_at', 'is', null)
-        .as('focal_points'),
-      eb.selectFrom('assignment as a').select(sql<number>`count(*)::int`.as('n')).whereRef('a.country_id', '=', 'c.id').as('assignments'),
+      countActiveMembers('country_id', 'focal_point', eb.ref('c.id')).as('focal_points'),
+      countAssignments('country_id', eb.ref('c.id')).as('assignments'),
     ])
     .where('c.workspace_id', '=', workspaceId)
     .orderBy('c.code')
@@ -55,14 +66,8 @@ export async function listOrganisationsWithUse(db: Executor, workspaceId: string
     .selectFrom('organisation as o')
     .select(['o.id', 'o.code', 'o.name'])
     .select((eb) => [
-      eb
-        .selectFrom('membership as m')
-        .select(sql<number>`count(*)::int`.as('n'))
-        .whereRef('m.organisation_id', '=', 'o.id')
-        .where('m.role', '=', 'partner')
-        .where('m.deactivated_at', 'is', null)
-        .as('partners'),
-      eb.selectFrom('assignment as a').select(sql<number>`count(*)::int`.as('n')).whereRef('a.organisation_id', '=', 'o.id').as('assignments'),
+      countActiveMembers('organisation_id', 'partner', eb.ref('o.id')).as('partners'),
+      countAssignments('organisation_id', eb.ref('o.id')).as('assignments'),
     ])
     .where('o.workspace_id', '=', workspaceId)
     .orderBy('o.code')

@@ -1,11 +1,11 @@
 import { z } from 'zod'
 import { authorize, type Actor } from '#server/authz.ts'
 import { db } from '#server/db.ts'
-import { AppError } from '#server/errors.ts'
 import { recordActivity } from '#server/repositories/activity.ts'
 import { insertOrganisation } from '#server/repositories/workspace-setup.ts'
 import { parseInput } from '../parse-input.ts'
 import { ZUuid } from '../schemas.ts'
+import { organisationCodeTaken } from './errors.ts'
 import { ZOrganisationCode, ZOrganisationName } from './schemas.ts'
 
 export const ZAddOrganisation = z.object({ workspaceId: ZUuid, code: ZOrganisationCode, name: ZOrganisationName })
@@ -17,12 +17,7 @@ export async function addOrganisation(actor: Actor, raw: TAddOrganisation) {
   authorize(actor, 'manage:workspace', input.workspaceId)
   return db.transaction().execute(async (trx) => {
     const organisation = await insertOrganisation(trx, input.workspaceId, { code: input.code, name: input.name })
-    if (!organisation) {
-      throw new AppError('BAD_REQUEST', `code: this workspace already has an organisation ${input.code}`, {
-        field: 'code',
-        i18n: { key: 'workspace:errors.organisationCodeTaken', values: { code: input.code } },
-      })
-    }
+    if (!organisation) throw organisationCodeTaken(input.code)
     await recordActivity(trx, {
       workspaceId: input.workspaceId,
       actorId: actor.userId,

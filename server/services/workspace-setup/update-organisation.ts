@@ -6,6 +6,7 @@ import { recordActivity } from '#server/repositories/activity.ts'
 import { findOrganisationForUpdate, updateOrganisation as writeOrganisation } from '#server/repositories/workspace-setup.ts'
 import { parseInput } from '../parse-input.ts'
 import { ZUuid } from '../schemas.ts'
+import { organisationCodeTaken } from './errors.ts'
 import { ZOrganisationCode, ZOrganisationName } from './schemas.ts'
 
 export const ZUpdateOrganisation = z.object({ workspaceId: ZUuid, organisationId: ZUuid, code: ZOrganisationCode, name: ZOrganisationName })
@@ -22,12 +23,7 @@ export async function updateOrganisation(actor: Actor, raw: TUpdateOrganisation)
     }
     if (current.code === input.code && current.name === input.name) return { organisation: current, changed: false }
     const organisation = await writeOrganisation(trx, current.id, { code: input.code, name: input.name })
-    if (!organisation) {
-      throw new AppError('BAD_REQUEST', `code: this workspace already has an organisation ${input.code}`, {
-        field: 'code',
-        i18n: { key: 'workspace:errors.organisationCodeTaken', values: { code: input.code } },
-      })
-    }
+    if (!organisation) throw organisationCodeTaken(input.code)
     await recordActivity(trx, {
       workspaceId: input.workspaceId,
       actorId: actor.userId,

@@ -7,6 +7,8 @@ import { acceptInvitation, InvitationUnusableError, inspectInvitation } from '#a
 import type { InvitationState, InvitationView } from '#server/services/invitations/inspect-invitation.ts'
 import { titleMeta } from '#app/utils/page-title.ts'
 import { describedField } from '#app/components/field.ts'
+import { ErrorMessage } from '#app/components/error-message.tsx'
+import { NewPasswordFields } from '#app/components/new-password-fields.tsx'
 
 export const handle = { i18n: ['admin', 'auth'] }
 
@@ -79,11 +81,7 @@ export default function InvitePage() {
       <h1 id="invite-title">{t('invite.title', { workspace: invitation.workspaceName })}</h1>
       <p>{t('invite.intro', { inviter: invitation.inviterName || invitation.inviterEmail || '', workspace: invitation.workspaceName, role })}</p>
       <div aria-live="assertive" aria-atomic="true">
-        {error ? (
-          <p className="form-error" role="alert" id="invite-error">
-            {t(error.key, error.values)}
-          </p>
-        ) : null}
+        <ErrorMessage id="invite-error" message={error && t(error.key, error.values)} />
       </div>
       <Form method="post">
         <label htmlFor="invite-email">{t('invite.email')}</label>
@@ -107,22 +105,12 @@ export default function InvitePage() {
               defaultValue={result && 'name' in result ? result.name : ''}
               {...described('name')}
             />
-            <label htmlFor="invite-password">{t('invite.password')}</label>
-            <input
-              id="invite-password"
-              name="password"
-              type="password"
-              autoComplete="new-password"
-              required
-              minLength={12}
-              maxLength={200}
-              {...describedField(error?.field === 'password', 'invite-error', 'invite-password-hint')}
+            <NewPasswordFields
+              id="invite"
+              errorId="invite-error"
+              errorField={error?.field}
+              labels={{ password: t('invite.password'), hint: t('invite.passwordHint'), again: t('invite.passwordAgain') }}
             />
-            <p className="muted" id="invite-password-hint">
-              {t('invite.passwordHint')}
-            </p>
-            <label htmlFor="invite-password-confirm">{t('invite.passwordAgain')}</label>
-            <input id="invite-password-confirm" name="passwordConfirm" type="password" autoComplete="new-password" required maxLength={200} {...described('passwordConfirm')} />
           </>
         )}
         <p>

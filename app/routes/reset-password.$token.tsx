@@ -6,7 +6,8 @@ import { formErrorOf, formString, type FormError } from '#app/utils/form-errors.
 import type { ResetState } from '#server/services/password-reset/inspect-password-reset.ts'
 import { inspectPasswordReset, resetPassword, ResetUnusableError } from '#app/utils/accounts.server.ts'
 import { titleMeta } from '#app/utils/page-title.ts'
-import { describedField } from '#app/components/field.ts'
+import { ErrorMessage } from '#app/components/error-message.tsx'
+import { NewPasswordFields } from '#app/components/new-password-fields.tsx'
 
 export const handle = { i18n: ['admin', 'auth'] }
 
@@ -60,37 +61,15 @@ export default function ResetPasswordPage() {
       <h1 id="reset-title">{t('reset.title')}</h1>
       <p>{t('reset.intro', { email: view.email })}</p>
       <div aria-live="assertive" aria-atomic="true">
-        {error ? (
-          <p className="form-error" role="alert" id="reset-error">
-            {t(error.key, error.values)}
-          </p>
-        ) : null}
+        <ErrorMessage id="reset-error" message={error && t(error.key, error.values)} />
       </div>
       <Form method="post">
         <input type="email" name="username" value={view.email ?? ''} autoComplete="username" readOnly hidden />
-        <label htmlFor="reset-password">{t('reset.password')}</label>
-        <input
-          id="reset-password"
-          name="password"
-          type="password"
-          autoComplete="new-password"
-          required
-          minLength={12}
-          maxLength={200}
-          {...describedField(error?.field === 'password', 'reset-error', 'reset-password-hint')}
-        />
-        <p className="muted" id="reset-password-hint">
-          {t('reset.passwordHint')}
-        </p>
-        <label htmlFor="reset-password-confirm">{t('reset.passwordAgain')}</label>
-        <input
-          id="reset-password-confirm"
-          name="passwordConfirm"
-          type="password"
-          autoComplete="new-password"
-          required
-          maxLength={200}
-          {...describedField(error?.field === 'passwordConfirm', 'reset-error')}
+        <NewPasswordFields
+          id="reset"
+          errorId="reset-error"
+          errorField={error?.field}
+          labels={{ password: t('reset.password'), hint: t('reset.passwordHint'), again: t('reset.passwordAgain') }}
         />
         <p>
           <button type="submit" disabled={navigation.state === 'submitting'}>

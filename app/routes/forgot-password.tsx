@@ -5,7 +5,8 @@ import { RouteError } from '#app/components/route-error.tsx'
 import { formErrorOf, formString, type FormError } from '#app/utils/form-errors.server.ts'
 import { isAppError, requestPasswordReset } from '#app/utils/accounts.server.ts'
 import { titleMeta } from '#app/utils/page-title.ts'
-import { describedField } from '#app/components/field.ts'
+import { accountEmailInput, describedField } from '#app/components/field.ts'
+import { ErrorMessage } from '#app/components/error-message.tsx'
 
 export const handle = { i18n: ['admin', 'auth'] }
 
@@ -51,25 +52,14 @@ export default function ForgotPassword() {
             {t('forgot.sent', { email: result.email })}
           </p>
         ) : null}
-        {error ? (
-          <p className="form-error" role="alert" id="forgot-error">
-            {t(error.key, error.values)}
-          </p>
-        ) : null}
+        <ErrorMessage id="forgot-error" message={error && t(error.key, error.values)} />
       </div>
       <p>{t('forgot.intro')}</p>
       <Form method="post">
         <label htmlFor="forgot-email">{t('forgot.email')}</label>
         <input
           id="forgot-email"
-          name="email"
-          type="email"
-          autoComplete="username"
-          inputMode="email"
-          autoCapitalize="none"
-          spellCheck={false}
-          required
-          maxLength={320}
+          {...accountEmailInput}
           defaultValue={result?.email ?? ''}
           {...describedField(!!error, 'forgot-error')}
         />

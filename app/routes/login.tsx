@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next'
 import { RouteError } from '#app/components/route-error.tsx'
 import { homeOf, isAppError, safeRedirect, signIn } from '#app/utils/auth.server.ts'
 import { titleMeta } from '#app/utils/page-title.ts'
-import { describedField } from '#app/components/field.ts'
+import { accountEmailInput, describedField } from '#app/components/field.ts'
 
 export const handle = { i18n: ['auth'] }
 
@@ -91,14 +91,7 @@ export default function Login() {
         <input
           ref={emailRef}
           id="login-email"
-          name="email"
-          type="email"
-          autoComplete="username"
-          inputMode="email"
-          autoCapitalize="none"
-          spellCheck={false}
-          required
-          maxLength={320}
+          {...accountEmailInput}
           defaultValue={actionData?.email ?? ''}
           autoFocus={!actionData || actionData.field === 'email'}
           {...describedField(!!error, 'login-error')}

@@ -1,11 +1,11 @@
-import type { Server } from 'node:http'
 import { afterEach, describe, expect, it } from 'vitest'
+import { startHttpApp, type HttpApp } from '#tests/support/http-app.ts'
 import { freePort } from '#tests/support/process.ts'
 
 // /healthz answers from the state of the real services: Redis down is
 // "degraded" (the web keeps working), the database down is "down".
 const goodDatabase = process.env.DATABASE_URL
-let server: Server | undefined
+let app: HttpApp | undefined
 
 async function serve() {
   const { resetEnvForTests } = await import('#server/env.ts')
@@ -14,17 +14,13 @@ async function serve() {
   resetEnvForTests()
   await closeDb()
   await closeRedis()
-  const { createApp } = await import('#server/http/app.ts')
-  const build = await import(`${process.cwd()}/build/index.js`)
-  const app = createApp({ build, mode: 'production' })
-  server = app.listen(0)
-  await new Promise((resolve) => server!.once('listening', resolve))
-  const address = server.address()
-  return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`
+  app = await startHttpApp()
+  return app.base
 }
 
 afterEach(async () => {
-  await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)))
+  await app?.close()
+  app = undefined
   process.env.DATABASE_URL = goodDatabase
   delete process.env.REDIS_URL
 })

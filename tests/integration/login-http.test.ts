@@ -1,29 +1,23 @@
-import type { Server } from 'node:http'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { db } from '#server/db.ts'
 import { createWorkspace, type TestWorkspace } from '#tests/factories/index.ts'
 import { createMemberWithPassword, createSignedInMember, TEST_PASSWORD } from '#tests/factories/auth.ts'
+import { startHttpApp, type HttpApp } from '#tests/support/http-app.ts'
 
 // Sign-in, sign-out and the HTTP security rules, against the real Express
 // app serving the real Remix build, on a random port.
-let server: Server | undefined
+let app: HttpApp | undefined
 let base = ''
 let workspace: TestWorkspace
 
 async function serve() {
-  const { resetEnvForTests } = await import('#server/env.ts')
-  resetEnvForTests()
-  const { createApp } = await import('#server/http/app.ts')
-  const build = await import(`${process.cwd()}/build/index.js`)
-  server = createApp({ build, mode: 'production' }).listen(0)
-  await new Promise((resolve) => server!.once('listening', resolve))
-  const address = server.address()
-  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`
+  app = await startHttpApp()
+  base = app.base
 }
 
 async function stopServer() {
-  await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)))
-  server = undefined
+  await app?.close()
+  app = undefined
 }
 
 function form(fields: Record<string, string>) {

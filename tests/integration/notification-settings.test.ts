@@ -1,32 +1,24 @@
-import type { Server } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApiToken } from '#server/auth/api-token.ts'
 import { createSession } from '#server/auth/session.ts'
 import { db } from '#server/db.ts'
 import { unsubscribeToken } from '#server/services/follow-up/tokens.ts'
 import { createMember, createWorkspace, type TestWorkspace } from '#tests/factories/index.ts'
+import { startHttpApp, type HttpApp } from '#tests/support/http-app.ts'
 
 // The Notifications section of /settings over HTTP, as a browser without
 // JavaScript uses it (plain form posts), and its agreement with the
 // one-click unsubscribe of the e-mails.
-let server: Server | undefined
+let app: HttpApp | undefined
 let base = ''
 let workspace: TestWorkspace
 
 beforeAll(async () => {
-  const { resetEnvForTests } = await import('#server/env.ts')
-  resetEnvForTests()
+  app = await startHttpApp()
+  base = app.base
   workspace = await createWorkspace(db)
-  const { createApp } = await import('#server/http/app.ts')
-  const build = await import(`${process.cwd()}/build/index.js`)
-  server = createApp({ build, mode: 'production' }).listen(0)
-  await new Promise((resolve) => server!.once('listening', resolve))
-  const address = server.address()
-  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`
 })
-afterAll(async () => {
-  await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)))
-})
+afterAll(() => app?.close())
 
 /** A member signed in by browser session (no password needed: the session is created directly). */
 async function signedIn(role: 'focal_point' | 'secretariat' | 'observer' = 'secretariat') {

@@ -1,30 +1,22 @@
-import type { Server } from 'node:http'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { db } from '#server/db.ts'
 import { createWorkspace, type TestWorkspace } from '#tests/factories/index.ts'
 import { createSignedInMember, TEST_PASSWORD } from '#tests/factories/auth.ts'
+import { startHttpApp, type HttpApp } from '#tests/support/http-app.ts'
 
 // The settings page over HTTP, without JavaScript (plain form posts), and
 // the promise that a form posted after the session expired loses nothing.
-let server: Server | undefined
+let app: HttpApp | undefined
 let base = ''
 let workspace: TestWorkspace
 
 beforeAll(async () => {
-  const { resetEnvForTests } = await import('#server/env.ts')
-  resetEnvForTests()
+  app = await startHttpApp()
+  base = app.base
   workspace = await createWorkspace(db)
-  const { createApp } = await import('#server/http/app.ts')
-  const build = await import(`${process.cwd()}/build/index.js`)
-  server = createApp({ build, mode: 'production' }).listen(0)
-  await new Promise((resolve) => server!.once('listening', resolve))
-  const address = server.address()
-  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`
 })
-afterAll(async () => {
-  await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)))
-})
+afterAll(() => app?.close())
 
 /** Cookies as a browser keeps them: Set-Cookie with Max-Age=0 removes. */
 class Jar {

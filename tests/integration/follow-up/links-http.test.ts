@@ -1,16 +1,15 @@
-import type { Server } from 'node:http'
 import { Webhook } from 'standardwebhooks'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { deliverPending } from '#emails/delivery/deliver.ts'
 import { db } from '#server/db.ts'
-import { resetEnvForTests } from '#server/env.ts'
 import { listEmailLogPage } from '#server/services/follow-up/list-email-log.ts'
 import { runReminderSweep } from '#server/services/follow-up/run-reminder-sweep.ts'
 import { parseAsOf } from '#server/services/follow-up/time.ts'
 import { createFollowUpWorld, type FollowUpWorld } from '#tests/factories/follow-up.ts'
+import { startHttpApp, type HttpApp } from '#tests/support/http-app.ts'
 
 // The links in reminder e-mails, against the real Express app and Remix build.
-let server: Server | undefined
+let app: HttpApp | undefined
 let base = ''
 let w: FollowUpWorld
 let assignmentId = ''
@@ -19,13 +18,8 @@ const WEBHOOK_SECRET = `whsec_${Buffer.from('a-test-secret-of-enough-length!!').
 
 beforeAll(async () => {
   process.env.RESEND_WEBHOOK_SECRET = WEBHOOK_SECRET
-  resetEnvForTests()
-  const { createApp } = await import('#server/http/app.ts')
-  const build = await import(`${process.cwd()}/build/index.js`)
-  server = createApp({ build, mode: 'production' }).listen(0)
-  await new Promise((resolve) => server!.once('listening', resolve))
-  const address = server.address()
-  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`
+  app = await startHttpApp()
+  base = app.base
 
   w = await createFollowUpWorld(db)
   assignmentId = (await w.assign(1, 'GY', '2027-03-15', 'in_progress')).id
@@ -35,9 +29,7 @@ beforeAll(async () => {
   mailText = mail.text
 })
 
-afterAll(async () => {
-  await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)))
-})
+afterAll(() => app?.close())
 
 /** A link from the e-mail, pointed at this test's server. */
 function link(pattern: RegExp) {

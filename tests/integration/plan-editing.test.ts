@@ -1,12 +1,12 @@
-import { TRPCError } from '@trpc/server'
+import type { TRPCError } from '@trpc/server'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { ZodError } from 'zod'
 import type { Actor } from '#server/authz.ts'
 import { db } from '#server/db.ts'
 import { appRouter } from '#server/routers/_app.ts'
 import { createCallerFactory } from '#server/trpc.ts'
 import { createMember, createWorkspace, type TestWorkspace } from '#tests/factories/index.ts'
 import { createAssignment, createPlan } from '#tests/factories/plan.ts'
+import { expectError } from '#tests/support/trpc.ts'
 
 const createCaller = createCallerFactory(appRouter)
 const callerFor = (actor: Actor) => createCaller({ actor, requestId: 'test', locale: 'en', invalidToken: false })
@@ -19,24 +19,6 @@ async function codesOf(workspaceId: string) {
     .orderBy('code')
     .execute()
   return Object.fromEntries(rows.filter((r) => !r.archived_at).map((r) => [r.title, r.code]))
-}
-
-/** The field an error is about, as the tRPC error formatter reports it (service AppError or zod input error). */
-function fieldOf(error: TRPCError): string | undefined {
-  const cause = error.cause
-  if (cause instanceof ZodError) return cause.issues[0]?.path.join('.')
-  return (cause as { details?: { field?: string } } | undefined)?.details?.field
-}
-
-async function expectError(promise: Promise<unknown>, code: string, field?: string) {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  )
-  expect(error).toBeInstanceOf(TRPCError)
-  expect((error as TRPCError).code).toBe(code)
-  if (field) expect(fieldOf(error as TRPCError)).toBe(field)
-  return error as TRPCError
 }
 
 let ws: TestWorkspace

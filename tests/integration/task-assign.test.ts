@@ -1,6 +1,4 @@
-import { TRPCError } from '@trpc/server'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { ZodError } from 'zod'
 import type { Actor } from '#server/authz.ts'
 import { db } from '#server/db.ts'
 import { appRouter } from '#server/routers/_app.ts'
@@ -10,26 +8,10 @@ import { nextPeriodStart, periodEnd, periodStartOn } from '#server/services/task
 import { createCallerFactory } from '#server/trpc.ts'
 import { createMember, createWorkspace, type TestWorkspace } from '#tests/factories/index.ts'
 import { createPlan } from '#tests/factories/plan.ts'
+import { expectError } from '#tests/support/trpc.ts'
 
 const createCaller = createCallerFactory(appRouter)
 const callerFor = (actor: Actor) => createCaller({ actor, requestId: 'test', locale: 'en', invalidToken: false })
-
-function fieldOf(error: TRPCError): string | undefined {
-  const cause = error.cause
-  if (cause instanceof ZodError) return cause.issues[0]?.path.join('.')
-  return (cause as { details?: { field?: string } } | undefined)?.details?.field
-}
-
-async function expectError(promise: Promise<unknown>, code: string, field?: string) {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  )
-  expect(error).toBeInstanceOf(TRPCError)
-  expect((error as TRPCError).code).toBe(code)
-  if (field) expect(fieldOf(error as TRPCError)).toBe(field)
-  return error as TRPCError
-}
 
 const ALL = ['AR', 'BO', 'BR', 'CL', 'CO', 'EC', 'GY', 'PY', 'PE', 'SR', 'UY', 'VE']
 

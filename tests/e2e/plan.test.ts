@@ -87,7 +87,10 @@ describe('the plan page', () => {
       expect(await page.getByRole('link', { name: /^1\.1\.1\.1 Applying/ }).count()).toBe(0)
       const line = page.getByRole('link', { name: 'Ver las 3 tareas de 1.1.1', exact: true })
       await Promise.all([page.waitForURL(/\/plan\/[0-9a-f-]{36}$/), line.click()])
-      expect(await page.getByRole('heading', { level: 1, name: /^Línea de acción 1\.1\.1 Develop actions/ }).count()).toBe(1)
+      // The address can change before the new page is rendered, and count() does not wait: wait for the heading.
+      const lineHeading = page.getByRole('heading', { level: 1, name: /^Línea de acción 1\.1\.1 Develop actions/ })
+      await lineHeading.waitFor()
+      expect(await lineHeading.count()).toBe(1)
       expect(await page.locator('h1 + p.progress').innerText()).toBe('1 de 2 completadas · 1 vencida')
       const breadcrumb = page.getByRole('navigation', { name: 'Ubicación en el plan' })
       expect(await breadcrumb.getByRole('link').allInnerTexts()).toHaveLength(3)

@@ -1,6 +1,7 @@
 import type { CreateBatchOptions } from 'resend'
 import { resendClient } from '../transport.ts'
 import { deliveryConfig } from './config.ts'
+import { resendPacer } from './send-pacer.ts'
 
 export interface BatchMessage {
   from: string
@@ -26,37 +27,19 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
  * sleeping whole `ratelimit-reset` seconds (which wastes most of a window).
  * Resend's limit is per team and per second, counted in fixed one-second
  * windows; its `ratelimit-limit` header gives the rate in force. Request
- * starts are spaced (1000 + JITTER_MS) / rate apart, by one queue per
- * process shared by every batch in flight, so that any rate + 1 starts span
- * at least a second and JITTER_MS more: a request that reaches the provider
- * late (a loaded event loop, a slow network) and the next ones on time still
- * never make rate + 1 in one window. That spends 50 ms of each second, 95 %
- * of the limit at Resend's 10 per second. A 429 pauses everyone for its
- * `retry-after`.
+ * starts are spaced (1000 + JITTER_MS) / rate apart across the whole
+ * deployment (send-pacer.ts: one Redis key for every worker), so that any
+ * rate + 1 starts span at least a second and JITTER_MS more: a request that
+ * reaches the provider late (a loaded event loop, a slow network) and the
+ * next ones on time still never make rate + 1 in one window. That spends
+ * 50 ms of each second, 95 % of the limit at Resend's 10 per second. A 429
+ * pauses every sender for its `retry-after`.
  */
 const JITTER_MS = 50
 let ratePerSecond: number | undefined
-let lastStart = Number.NEGATIVE_INFINITY
-let pausedUntil = 0
-let queue: Promise<unknown> = Promise.resolve()
 
 function interval() {
   return (1000 + JITTER_MS) / (ratePerSecond ?? deliveryConfig().EMAIL_RATE_PER_SECOND)
-}
-
-/** Resolves when this request may start; requests start in the order they asked. */
-export function takeSendSlot(): Promise<void> {
-  const slot = queue.then(async () => {
-    for (;;) {
-      // Re-checked in short steps: a response may raise the rate (or a 429 pause it) meanwhile.
-      const wait = Math.max(lastStart + interval(), pausedUntil) - Date.now()
-      if (wait <= 0) break
-      await sleep(Math.min(wait, 50))
-    }
-    lastStart = Date.now()
-  })
-  queue = slot
-  return slot
 }
 
 function learnRate(headers: Record<string, string> | null | undefined) {
@@ -83,7 +66,7 @@ export async function sendResendBatch(batchId: string, messages: BatchMessage[])
   const payload: CreateBatchOptions = messages.map((m) => ({ from: m.from, to: m.to, subject: m.subject, html: m.html, text: m.text, headers: orderedHeaders(m.headers) }))
   let lastError = 'no attempt'
   for (let attempt = 1; attempt <= EMAIL_MAX_ATTEMPTS; attempt++) {
-    await takeSendSlot()
+    await resendPacer().take(interval())
     const { data, error, headers } = await resendClient().batch.send(payload, { idempotencyKey: batchId, batchValidation: 'permissive' })
     learnRate(headers)
     if (!error && data) {
@@ -96,7 +79,7 @@ export async function sendResendBatch(batchId: string, messages: BatchMessage[])
     if (status !== null && status !== 429 && status < 500) return { ok: false, permanent: true, error: lastError }
     if (attempt === EMAIL_MAX_ATTEMPTS) break
     const retryAfter = Number(headers?.['retry-after'])
-    if (status === 429 && Number.isFinite(retryAfter)) pausedUntil = Math.max(pausedUntil, Date.now() + retryAfter * 1000)
+    if (status === 429 && Number.isFinite(retryAfter)) await resendPacer().pause(retryAfter * 1000)
     else await sleep(EMAIL_BACKOFF_MS * 2 ** (attempt - 1))
   }
   return { ok: false, permanent: false, error: lastError }

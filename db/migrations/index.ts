@@ -9,6 +9,7 @@ import * as emailPayloadLz4 from './20261204_200000_email_payload_lz4.ts'
 import * as emailSkipped from './20261204_210000_email_skipped.ts'
 import * as emailLogIndexes from './20261204_220000_email_log_indexes.ts'
 import * as taskProgress from './20261204_230000_task_progress.ts'
+import * as assignmentTaskWorkspace from './20261204_233000_assignment_task_workspace.ts'
 
 /**
  * Every migration, in order. Listed by hand rather than read from the folder
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   '20261204_210000_email_skipped': emailSkipped,
   '20261204_220000_email_log_indexes': emailLogIndexes,
   '20261204_230000_task_progress': taskProgress,
+  '20261204_233000_assignment_task_workspace': assignmentTaskWorkspace,
 }

@@ -27,5 +27,14 @@ describe('migrations', () => {
     const row = { workspace_id: ws.id, task_id: node.id, assignee_kind: 'country' as const, country_id: country.id, organisation_id: null, due_date: '2027-01-31', updated_by: null }
     await db.insertInto('assignment').values(row).execute()
     await expect(db.insertInto('assignment').values(row).execute()).rejects.toThrow(/assignment_one_per_assignee_period_idx/)
+
+    // An assignment is in its task's workspace: the same task from another workspace is refused.
+    const other = await db.insertInto('workspace').values({ slug: 'x2', name: 'Y' }).returning('id').executeTakeFirstOrThrow()
+    await expect(
+      db.insertInto('assignment').values({ ...row, workspace_id: other.id, assignee_kind: 'secretariat', country_id: null }).execute(),
+    ).rejects.toThrow(/assignment_workspace_id_task_id_fkey/)
+    await expect(db.updateTable('assignment').set({ workspace_id: other.id }).where('task_id', '=', node.id).execute()).rejects.toThrow(
+      /assignment_workspace_id_(task_id|country_id)_fkey/,
+    )
   })
 })

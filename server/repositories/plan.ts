@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import type { DB, NodeKind } from '#db/types.ts'
-import { isOverdueSql, overdueCandidateSql } from './assignment-sql.ts'
+import { isOverdueSql } from './assignment-sql.ts'
 
 export interface CurrentPlan {
   id: string
@@ -35,13 +35,13 @@ export interface PlanNodeWithProgress {
 
 /**
  * The assignments of a workspace overdue at `asOf`, counted per task. Only
- * the rows that can be overdue are read (open and due before UTC tomorrow:
- * overdueCandidateSql, through the (workspace_id, status, due_date) index),
- * not every assignment.
+ * the rows that can be overdue are read (isOverdueSql's status and due-date
+ * range, through the (workspace_id, status, due_date) index), not every
+ * assignment.
  */
 function overdueByTask(workspaceId: string, asOf: Date | undefined) {
   return sql`SELECT a.task_id, count(*) AS overdue FROM assignment AS a
-    WHERE a.workspace_id = ${workspaceId} AND ${overdueCandidateSql(asOf, 'a')} AND ${isOverdueSql(asOf, 'a')}
+    WHERE a.workspace_id = ${workspaceId} AND ${isOverdueSql(asOf, 'a')}
     GROUP BY a.task_id`
 }
 
@@ -140,7 +140,7 @@ export async function findPlanNodeWithChildren(
       FROM down JOIN task_progress AS p ON p.task_id = down.id
       CROSS JOIN LATERAL (
         SELECT count(*) AS overdue FROM assignment AS a
-        WHERE a.task_id = down.id AND a.workspace_id = ${plan.workspaceId} AND ${overdueCandidateSql(options.asOf, 'a')} AND ${isOverdueSql(options.asOf, 'a')}
+        WHERE a.task_id = down.id AND a.workspace_id = ${plan.workspaceId} AND ${isOverdueSql(options.asOf, 'a')}
       ) AS o
       GROUP BY down.top
     ),

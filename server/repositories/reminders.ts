@@ -17,15 +17,18 @@ export interface SweepPart {
   of: number
 }
 
+/** The `of` slices of a sweep; `of` is a whole number from 1. */
+export function sweepParts(of: number): SweepPart[] {
+  if (!Number.isInteger(of) || of < 1) throw new RangeError(`sweep of ${of} parts: needs 0 <= index < of, so a whole number of parts from 1`)
+  return Array.from({ length: of }, (_, index) => ({ index, of }))
+}
+
 /**
  * The slice's bounds on assignment.id: ids are random (gen_random_uuid), so
  * cutting the id space at equal points cuts the rows evenly, and a range on
  * the primary key costs nothing per row.
  */
 function assignmentIdRange({ index, of }: SweepPart) {
-  if (!Number.isInteger(of) || of < 1 || !Number.isInteger(index) || index < 0 || index >= of) {
-    throw new RangeError(`sweep part ${index} of ${of}: needs 0 <= index < of`)
-  }
   const bound = (k: number) => `${Math.floor((k * 0x1_0000_0000) / of).toString(16).padStart(8, '0')}-0000-0000-0000-000000000000`
   const from = index > 0 ? sql`AND a.id >= ${bound(index)}::uuid` : sql``
   const to = index < of - 1 ? sql`AND a.id < ${bound(index + 1)}::uuid` : sql``

@@ -1,6 +1,6 @@
 import { db } from '#server/db.ts'
 import { env } from '#server/env.ts'
-import { claimReminders } from '#server/repositories/reminders.ts'
+import { claimReminders, sweepParts } from '#server/repositories/reminders.ts'
 
 export interface TSweepResult {
   /** E-mails this sweep claimed (now pending delivery). */
@@ -23,8 +23,8 @@ export interface TSweepResult {
  * (emails/delivery/deliver.ts).
  */
 export async function runReminderSweep(input: { asOf: Date; parts?: number }): Promise<TSweepResult> {
-  const of = input.parts ?? env().REMINDER_SWEEP_PARTS
-  const slices = await Promise.all(Array.from({ length: Math.max(of, 1) }, (_, index) => claimReminders(db, input.asOf, { index, of })))
+  const parts = sweepParts(input.parts ?? env().REMINDER_SWEEP_PARTS)
+  const slices = await Promise.all(parts.map((part) => claimReminders(db, input.asOf, part)))
   const candidates = slices.reduce((sum, s) => sum + s.candidates, 0)
   const claimed = slices.reduce((sum, s) => sum + s.claimed, 0)
   return { claimed, skipped: candidates - claimed }
